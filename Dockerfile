@@ -1,0 +1,52 @@
+# syntax=docker/dockerfile:1
+# One image for web (gunicorn), worker and beat; docker-compose.yml picks the command.
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# WeasyPrint renders through Pango/HarfBuzz and needs at least one font.
+# shared-mime-info and libmagic1 are small and give MIME detection its databases.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 \
+        libpangoft2-1.0-0 \
+        libharfbuzz0b \
+        libharfbuzz-subset0 \
+        fonts-dejavu-core \
+        shared-mime-info \
+        libmagic1 \
+    && rm -rf /var/lib/apt/lists/*
+
+# A real home directory: gunicorn puts its control socket under $HOME.
+RUN groupadd --gid 1000 portal \
+    && useradd --uid 1000 --gid portal --create-home --shell /usr/sbin/nologin portal
+
+WORKDIR /app
+
+# Requirements before the code, so code changes reuse the dependency layer.
+COPY requirements/base.txt requirements/base.txt
+RUN pip install --no-cache-dir -r requirements/base.txt
+
+# The code stays root-owned: the app user can read it but not rewrite it.
+COPY . .
+
+# Base settings need no secrets (production settings refuse to load without them).
+# var/media is created here, owned by the app user, so a fresh named volume
+# mounted over it inherits that ownership.
+RUN DJANGO_SETTINGS_MODULE=csap_portal.settings.base \
+        python manage.py collectstatic --noinput --verbosity 0 \
+    && mkdir -p var/media \
+    && chown portal:portal var/media
+
+USER portal
+
+EXPOSE 8000
+
+# /dev/shm for the worker heartbeat: on overlayfs it can stall workers.
+CMD ["gunicorn", "csap_portal.wsgi:application", \
+     "--workers", "3", \
+     "--bind", "0.0.0.0:8000", \
+     "--access-logfile", "-", \
+     "--worker-tmp-dir", "/dev/shm"]

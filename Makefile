@@ -1,0 +1,42 @@
+# The two commands of the quick start are `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test lint check migrate seed worker test-services clean
+
+$(VENV)/.installed: requirements/base.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(PIP) install --quiet -r requirements/dev.txt
+	touch $@
+
+## make run: install, migrate, load the demo data and serve http://$(HOST):$(PORT) with a worker.
+run: $(VENV)/.installed
+	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bin/run-portal
+
+## make test: lint, Django checks, and the whole pytest suite on PostgreSQL, Redis and Chromium.
+test: $(VENV)/.installed-dev test-services lint check
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(VENV)/.installed-dev
+	DJANGO_SETTINGS_MODULE=csap_portal.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=csap_portal.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+## Starts PostgreSQL and Redis if they are down and installs Chromium if it is missing.
+test-services:
+	bin/test-services
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,77 @@
+"""Who may see and change what. Every view and every queryset goes through here.
+
+Outsiders get 404 (they should not learn that a thing exists); people who may
+read but not change get 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from guardian.shortcuts import get_objects_for_user
+
+from .models import Invitation, Return, Role, User
+
+# Roles that work on their own organisation's returns.
+RETURN_AUTHOR_ROLES = (Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR, Role.SCHOOL_LEAD)
+# Roles that may submit a return for their organisation.
+RETURN_SUBMITTER_ROLES = (Role.AGENCY_LEAD, Role.SCHOOL_LEAD)
+
+
+def returns_visible_to(user: User) -> QuerySet[Return]:
+    returns = Return.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return returns.none()
+    if user.is_oversight:
+        return returns
+    visible = Q(pk__in=get_objects_for_user(user, "audits.view_return", accept_global_perms=False))
+    if user.has_role(*RETURN_AUTHOR_ROLES):
+        visible |= Q(organisation_id__in=user.organisation_ids)
+    return returns.filter(visible)
+
+
+def can_edit_return(user: User, return_obj: Return) -> bool:
+    """May this person change the answers (not the review) of this return?"""
+    return (
+        return_obj.is_editable
+        and user.has_role(*RETURN_AUTHOR_ROLES)
+        and return_obj.organisation_id in user.organisation_ids
+    )
+
+
+def can_submit_return(user: User, return_obj: Return) -> bool:
+    return can_edit_return(user, return_obj) and user.has_role(*RETURN_SUBMITTER_ROLES)
+
+
+def can_review_return(user: User) -> bool:
+    return user.has_role(Role.BUSINESS_UNIT)
+
+
+def get_return_for_user(user: User, pk: int, *, write: bool = False) -> Return:
+    """The return, if this person may see it; with ``write``, only if they may change it."""
+    return_obj = (
+        returns_visible_to(user)
+        .select_related("cycle__framework", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
+    if return_obj is None:
+        raise Http404("No such return.")
+    if write and not can_edit_return(user, return_obj):
+        raise PermissionDenied("You can read this return but not change it.")
+    return return_obj
+
+
+def require_business_unit(user: User) -> None:
+    """Business Unit pages: oversight readers get 403, everyone else 404."""
+    if user.has_role(Role.BUSINESS_UNIT):
+        return
+    if user.is_oversight:
+        raise PermissionDenied("Only the Business Unit can do this.")
+    raise Http404
+
+
+def invitations_visible_to(user: User) -> QuerySet[Invitation]:
+    require_business_unit(user)
+    return Invitation.objects.all()

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import Organisation, OrganisationKind, Role, User
+
+
+class EmailLoginForm(AuthenticationForm):
+    """The login form, speaking of email addresses rather than usernames."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "The email address or password is not right. Check them and try again.",
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True}
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class InvitationForm(forms.Form):
+    full_name = forms.CharField(max_length=150, label="Full name")
+    email = forms.EmailField(label="Email address")
+    role = forms.ChoiceField(choices=[("", "Choose a role"), *list(Role.choices)])
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.filter(is_active=True).order_by("kind", "name"),
+        required=False,
+        help_text="Needed for agency leads, contributors, school leads and auditors.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        organisation = self.fields["organisation"]
+        # Label schools with their URN so that two schools of one name can be told apart.
+        organisation.label_from_instance = lambda o: (  # type: ignore[attr-defined]
+            f"{o.name} (URN {o.urn})" if o.kind == OrganisationKind.SCHOOL else o.name
+        )
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Send invitation"))
+
+
+class SetPasswordForm(forms.Form):
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. A few unrelated words make a strong password.",
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args: Any, email: str, full_name: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+        self.full_name = full_name
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", "Set password and sign in"))
+
+    def clean_password2(self) -> str:
+        first = self.cleaned_data.get("password1")
+        second = self.cleaned_data["password2"]
+        if first and first != second:
+            raise forms.ValidationError("The two passwords do not match.")
+        return second
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        password = cleaned.get("password1")
+        if password:
+            probe = User(email=self.email, full_name=self.full_name)
+            try:
+                password_validation.validate_password(password, probe)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned

@@ -1,0 +1,129 @@
+"""Reads that cross relations. Each runs a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .access import returns_visible_to
+from .models import (
+    ActionItem,
+    ActionStatus,
+    AuditCycle,
+    Criterion,
+    Invitation,
+    Response,
+    Return,
+    ReturnStatus,
+    Standard,
+    User,
+)
+
+
+def returns_to_complete(user: User) -> QuerySet[Return]:
+    """The user's organisation's returns in cycles that have opened, newest first."""
+    today = timezone.localdate()
+    return (
+        returns_visible_to(user)
+        .filter(organisation_id__in=user.organisation_ids, cycle__opens_on__lte=today)
+        .select_related("cycle__framework", "organisation")
+        .annotate(answered=_answered_count(), total=_criteria_count())
+        .order_by("-cycle__opens_on", "organisation__name")
+    )
+
+
+def _answered_count() -> Coalesce:
+    answered = (
+        Response.objects.filter(return_obj=OuterRef("pk"))
+        .exclude(rating="")
+        .values("return_obj")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(answered), 0)
+
+
+def _criteria_count() -> Coalesce:
+    criteria = (
+        Criterion.objects.filter(standard__framework=OuterRef("cycle__framework"))
+        .values("standard__framework")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(criteria), 0)
+
+
+def actions_open_for(user: User) -> QuerySet[ActionItem]:
+    return (
+        ActionItem.objects.filter(organisation_id__in=user.organisation_ids)
+        .exclude(status=ActionStatus.COMPLETED)
+        .select_related("organisation")
+        .order_by("due_date")
+    )
+
+
+@dataclass
+class CycleSummary:
+    cycle: AuditCycle
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def received(self) -> int:
+        return self.counts.get(ReturnStatus.SUBMITTED, 0) + self.counts.get(
+            ReturnStatus.ACCEPTED, 0
+        )
+
+    def count(self, status: str) -> int:
+        return self.counts.get(status, 0)
+
+
+def cycle_summaries(*, open_on: datetime.date | None = None) -> list[CycleSummary]:
+    """Every cycle still open (or upcoming), with returns counted by status: two queries."""
+    today = open_on or timezone.localdate()
+    cycles = list(
+        AuditCycle.objects.filter(closes_on__gte=today - datetime.timedelta(days=60))
+        .select_related("framework")
+        .order_by("closes_on")
+    )
+    summaries = {cycle.pk: CycleSummary(cycle) for cycle in cycles}
+    rows = (
+        Return.objects.filter(cycle__in=cycles)
+        .values("cycle_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        summaries[row["cycle_id"]].counts[row["status"]] = row["n"]
+    return list(summaries.values())
+
+
+def invitations_pending() -> QuerySet[Invitation]:
+    return (
+        Invitation.objects.filter(accepted_at=None, expires_at__gt=timezone.now())
+        .select_related("organisation", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def return_overview(
+    return_obj: Return,
+) -> list[tuple[Standard, list[tuple[Criterion, Response | None]]]]:
+    """The return's standards in order, each with its criteria and any answers."""
+    responses = {r.criterion_id: r for r in return_obj.responses.all()}
+    standards = Standard.objects.filter(
+        framework_id=return_obj.cycle.framework_id
+    ).prefetch_related(
+        Prefetch("criteria", queryset=Criterion.objects.order_by("position", "code"))
+    )
+    return [
+        (standard, [(c, responses.get(c.pk)) for c in standard.criteria.all()])
+        for standard in standards
+    ]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "audits"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("returns/<int:pk>/", views.return_detail, name="return_detail"),
+    path("invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/new/", views.invitation_create, name="invitation_create"),
+    path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("healthz", views.healthz, name="healthz"),
+]

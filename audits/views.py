@@ -1,0 +1,150 @@
+from __future__ import annotations
+
+from typing import cast
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import selectors, services
+from .access import (
+    can_edit_return,
+    can_submit_return,
+    get_return_for_user,
+    invitations_visible_to,
+    require_business_unit,
+)
+from .forms import InvitationForm, SetPasswordForm
+from .models import Organisation, Role, User
+
+
+def _user(request: HttpRequest) -> User:
+    # Every caller is behind login_required, so this is always a real account.
+    return cast(User, request.user)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    context: dict[str, object] = {}
+    if user.has_role(Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR, Role.SCHOOL_LEAD):
+        context["returns"] = list(selectors.returns_to_complete(user))
+        context["actions"] = list(selectors.actions_open_for(user)[:10])
+    if user.is_oversight:
+        context["cycles"] = selectors.cycle_summaries()
+    if user.has_role(Role.BUSINESS_UNIT):
+        context["invitations"] = list(selectors.invitations_pending()[:5])
+    context["organisations"] = list(
+        Organisation.objects.filter(pk__in=user.organisation_ids).order_by("name")
+    )
+    return render(request, "audits/home.html", context)
+
+
+@login_required
+@require_GET
+def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    return_obj = get_return_for_user(user, pk)
+    return render(
+        request,
+        "audits/return_detail.html",
+        {
+            "return": return_obj,
+            "standards": selectors.return_overview(return_obj),
+            "can_edit": can_edit_return(user, return_obj),
+            "can_submit": can_submit_return(user, return_obj),
+        },
+    )
+
+
+@login_required
+@require_GET
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    invitations = invitations_visible_to(_user(request))
+    return render(
+        request,
+        "audits/invitation_list.html",
+        {"invitations": invitations.select_related("organisation", "invited_by")[:200]},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitation_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    require_business_unit(user)
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                invited_by=user,
+                email=form.cleaned_data["email"],
+                full_name=form.cleaned_data["full_name"],
+                role=Role(form.cleaned_data["role"]),
+                organisation=form.cleaned_data["organisation"],
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}.")
+            return redirect("audits:invitation_list")
+    return render(
+        request,
+        "audits/invitation_form.html",
+        {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
+    )
+
+
+def _add_service_errors(form: InvitationForm, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        return render(request, "audits/invitation_invalid.html", status=404)
+    if invitation.accepted_at is not None:
+        return render(request, "audits/invitation_used.html", status=410)
+    if invitation.is_expired():
+        return render(
+            request, "audits/invitation_expired.html", {"invitation": invitation}, status=410
+        )
+    form = SetPasswordForm(
+        request.POST or None, email=invitation.email, full_name=invitation.full_name
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation, password=form.cleaned_data["password1"]
+            )
+        except services.InvitationUnusable as unusable:
+            template = f"audits/invitation_{unusable.reason}.html"
+            return render(request, template, {"invitation": invitation}, status=410)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, "Your password is set and you are signed in.")
+        return redirect("audits:home")
+    return render(
+        request, "audits/invitation_accept.html", {"form": form, "invitation": invitation}
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For load balancers and the container health check: is the database reachable?"""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

@@ -1,0 +1,102 @@
+"""Named personas, one per kind of person the portal serves.
+
+``agency`` is the agency whose return is under test; ``other_agency`` is a
+second organisation whose data the first must never see.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from audits.models import Organisation, Role, User
+
+from .factories import PASSWORD, AgencyFactory, SchoolFactory, UserFactory
+
+
+@pytest.fixture
+def agency(db: None) -> Organisation:
+    return AgencyFactory(name="Northshore Police Service")
+
+
+@pytest.fixture
+def other_agency(db: None) -> Organisation:
+    return AgencyFactory(name="Hillside Health Trust")
+
+
+@pytest.fixture
+def school(db: None) -> Organisation:
+    return SchoolFactory(name="Larkhill Primary School")
+
+
+@pytest.fixture
+def agency_lead(agency: Organisation) -> User:
+    return UserFactory(full_name="Morgan Lead", roles=[Role.AGENCY_LEAD], organisation=agency)
+
+
+@pytest.fixture
+def contributor(agency: Organisation) -> User:
+    return UserFactory(
+        full_name="Sam Contributor", roles=[Role.AGENCY_CONTRIBUTOR], organisation=agency
+    )
+
+
+@pytest.fixture
+def other_agency_lead(other_agency: Organisation) -> User:
+    return UserFactory(
+        full_name="Jordan Otherlead", roles=[Role.AGENCY_LEAD], organisation=other_agency
+    )
+
+
+@pytest.fixture
+def school_lead(school: Organisation) -> User:
+    return UserFactory(full_name="Alex Dsl", roles=[Role.SCHOOL_LEAD], organisation=school)
+
+
+@pytest.fixture
+def business_unit(db: None) -> User:
+    return UserFactory(full_name="Riley Officer", roles=[Role.BUSINESS_UNIT])
+
+
+@pytest.fixture
+def auditor(other_agency: Organisation) -> User:
+    return UserFactory(full_name="Casey Auditor", roles=[Role.AUDITOR], organisation=other_agency)
+
+
+@pytest.fixture
+def executive(db: None) -> User:
+    return UserFactory(full_name="Avery Executive", roles=[Role.EXECUTIVE])
+
+
+@pytest.fixture
+def scrutineer(db: None) -> User:
+    return UserFactory(full_name="Rowan Scrutineer", roles=[Role.SCRUTINEER])
+
+
+PERSONAS = [
+    "agency_lead",
+    "contributor",
+    "other_agency_lead",
+    "school_lead",
+    "business_unit",
+    "auditor",
+    "executive",
+    "scrutineer",
+]
+
+
+@pytest.fixture
+def as_persona(request: pytest.FixtureRequest, client: Client):
+    """Sign in as a persona by name; "anonymous" stays signed out."""
+
+    def sign_in(name: str) -> Client:
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
