@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from .models import Invitation, Return, Role, User
+from .models import ActionItem, Evidence, Invitation, Return, Role, User
 
 # Roles that work on their own organisation's returns.
 RETURN_AUTHOR_ROLES = (Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR, Role.SCHOOL_LEAD)
@@ -75,3 +75,43 @@ def require_business_unit(user: User) -> None:
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:
     require_business_unit(user)
     return Invitation.objects.all()
+
+
+def get_evidence_for_user(user: User, pk: int) -> Evidence:
+    """Evidence is visible to whoever may see its return, or its action's organisation."""
+    evidence = Evidence.objects.select_related("return_obj", "action").filter(pk=pk).first()
+    if evidence is None:
+        raise Http404("No such document.")
+    if evidence.return_obj_id is not None:
+        if not returns_visible_to(user).filter(pk=evidence.return_obj_id).exists():
+            raise Http404("No such document.")
+    elif not actions_visible_to(user).filter(pk=evidence.action_id).exists():
+        raise Http404("No such document.")
+    return evidence
+
+
+def actions_visible_to(user: User) -> QuerySet[ActionItem]:
+    """Organisations see their own actions; the oversight roles see every action."""
+    actions = ActionItem.objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return actions.none()
+    if user.is_oversight:
+        return actions
+    if user.has_role(*RETURN_AUTHOR_ROLES):
+        return actions.filter(organisation_id__in=user.organisation_ids)
+    return actions.none()
+
+
+def can_update_action(user: User, action: ActionItem) -> bool:
+    return (
+        user.has_role(*RETURN_AUTHOR_ROLES) and action.organisation_id in user.organisation_ids
+    )
+
+
+def get_action_for_user(user: User, pk: int, *, write: bool = False) -> ActionItem:
+    action = actions_visible_to(user).select_related("organisation").filter(pk=pk).first()
+    if action is None:
+        raise Http404("No such action.")
+    if write and not can_update_action(user, action):
+        raise PermissionDenied("You can read this action but not change it.")
+    return action

@@ -36,5 +36,6 @@ auth_patterns = [
 urlpatterns = [
     path("account/", include(auth_patterns)),
     path("admin/", admin.site.urls),
+    path("section11/", include("section11.urls")),
     path("", include("audits.urls")),
 ]

@@ -1,0 +1,101 @@
+"""The shared core's models, one module per part of the domain.
+
+Rules that can be stated as data live here as database constraints. Rules that
+need a decision (who may submit, when a framework freezes) live in services.
+"""
+
+from __future__ import annotations
+
+from .actions import (
+    ActionItem,
+    ActionStatus,
+    ActionUpdate,
+    Reminder,
+    ReminderKind,
+)
+from .frameworks import (
+    RATINGS_NEEDING_ACTION,
+    SCALE_RATINGS,
+    Criterion,
+    Framework,
+    FrameworkKind,
+    Rating,
+    RatingScale,
+    Standard,
+)
+from .organisations import (
+    SECTION_175_TYPES,
+    EstablishmentType,
+    Invitation,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Phase,
+    Sector,
+    StatutorySection,
+    statutory_section_for,
+)
+from .people import (
+    ORGANISATION_ROLES,
+    OVERSIGHT_ROLES,
+    Role,
+    User,
+    UserManager,
+)
+from .places import (
+    District,
+    LocalAuthority,
+    Locality,
+)
+from .returns import (
+    EDITABLE_STATUSES,
+    AuditCycle,
+    Evidence,
+    Response,
+    Return,
+    ReturnStatus,
+    ReviewComment,
+    evidence_upload_to,
+)
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "ORGANISATION_ROLES",
+    "OVERSIGHT_ROLES",
+    "RATINGS_NEEDING_ACTION",
+    "SCALE_RATINGS",
+    "SECTION_175_TYPES",
+    "ActionItem",
+    "ActionStatus",
+    "ActionUpdate",
+    "AuditCycle",
+    "Criterion",
+    "District",
+    "EstablishmentType",
+    "Evidence",
+    "Framework",
+    "FrameworkKind",
+    "Invitation",
+    "LocalAuthority",
+    "Locality",
+    "Membership",
+    "Organisation",
+    "OrganisationKind",
+    "Phase",
+    "Rating",
+    "RatingScale",
+    "Reminder",
+    "ReminderKind",
+    "Response",
+    "Return",
+    "ReturnStatus",
+    "ReviewComment",
+    "Role",
+    "Sector",
+    "Standard",
+    "StatutorySection",
+    "User",
+    "UserManager",
+    "evidence_upload_to",
+    "statutory_section_for",
+]
