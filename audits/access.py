@@ -103,9 +103,7 @@ def actions_visible_to(user: User) -> QuerySet[ActionItem]:
 
 
 def can_update_action(user: User, action: ActionItem) -> bool:
-    return (
-        user.has_role(*RETURN_AUTHOR_ROLES) and action.organisation_id in user.organisation_ids
-    )
+    return user.has_role(*RETURN_AUTHOR_ROLES) and action.organisation_id in user.organisation_ids
 
 
 def get_action_for_user(user: User, pk: int, *, write: bool = False) -> ActionItem:

@@ -20,9 +20,17 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):
         return {"nav_items": [], "user_roles": frozenset()}
-    entries = [("Home", "audits:home", True)]
-    entries.append(("Invitations", "audits:invitation_list", user.has_role(Role.BUSINESS_UNIT)))
-    entries.append(("Admin site", "admin:index", user.is_staff))
+    business_unit = user.has_role(Role.BUSINESS_UNIT)
+    authors = user.has_role(Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR, Role.SCHOOL_LEAD)
+    entries = [
+        ("Home", "audits:home", True),
+        ("Section 11", "section11:cycle_list", user.is_oversight),
+        ("Action plan", "audits:action_list", authors),
+        ("Open actions", "audits:action_list", user.is_oversight),
+        ("Frameworks", "section11:framework_list", business_unit),
+        ("Invitations", "audits:invitation_list", business_unit),
+        ("Admin site", "admin:index", user.is_staff),
+    ]
     path = request.path
     items = []
     for label, name, allowed in entries:

@@ -392,6 +392,73 @@ DEMO_PEOPLE: list[tuple[str, str, tuple[Role, ...], str | None, str]] = [
 ]
 
 
+FIRST_NAMES = [
+    "Ali",
+    "Bev",
+    "Cal",
+    "Dee",
+    "Eli",
+    "Fran",
+    "Gus",
+    "Hana",
+    "Ivo",
+    "Jas",
+    "Kai",
+    "Lou",
+    "Mo",
+    "Nia",
+    "Oli",
+    "Pip",
+    "Rae",
+    "Sol",
+    "Tam",
+    "Uma",
+    "Vic",
+    "Wyn",
+    "Yas",
+    "Zac",
+]
+LAST_NAMES = [
+    "Ashby",
+    "Brindle",
+    "Carrow",
+    "Dunmore",
+    "Eskdale",
+    "Farrant",
+    "Gisburn",
+    "Haworth",
+    "Ingleby",
+    "Jessop",
+    "Kettlewell",
+    "Lathom",
+    "Mawdsley",
+    "Nuttall",
+    "Ormerod",
+    "Pilling",
+]
+
+
+def _agency_leads() -> None:
+    """Give every agency without a lead an invented one, so that returns have authors
+    and reminders have someone to go to. Only the persona logins are printed."""
+    rng = random.Random(11)
+    agencies = Organisation.objects.filter(kind=OrganisationKind.AGENCY).exclude(
+        memberships__user__groups__name=Role.AGENCY_LEAD.value
+    )
+    for agency in agencies.order_by("name"):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        email = f"lead.{agency.pk}@demo.csap.example"
+        if not User.objects.filter(email=email).exists():
+            services.user_create(
+                email=email,
+                full_name=f"{first} {last}",
+                roles=[Role.AGENCY_LEAD],
+                organisation=agency,
+                password=DEMO_PASSWORD,
+                job_title="Named safeguarding lead",
+            )
+
+
 def _first_school() -> Organisation:
     return Organisation.objects.filter(kind=OrganisationKind.SCHOOL).order_by("urn").first()
 
@@ -448,6 +515,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 job_title=job_title,
             )
         logins.append((roles[0].label, email, organisation.name if organisation else ""))
+    _agency_leads()
     if not User.objects.filter(email="admin@demo.csap.example").exists():
         User.objects.create_superuser(
             "admin@demo.csap.example", DEMO_PASSWORD, full_name="Portal Administrator"

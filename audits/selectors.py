@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
@@ -16,9 +17,11 @@ from .models import (
     AuditCycle,
     Criterion,
     Invitation,
+    Membership,
     Response,
     Return,
     ReturnStatus,
+    Role,
     Standard,
     User,
 )
@@ -127,3 +130,16 @@ def return_overview(
         (standard, [(c, responses.get(c.pk)) for c in standard.criteria.all()])
         for standard in standards
     ]
+
+
+def organisation_leads(organisation_ids: Iterable[int]) -> dict[int, list[User]]:
+    """The active leads (agency or school) of each organisation, in one query."""
+    leads: dict[int, list[User]] = {}
+    memberships = Membership.objects.filter(
+        organisation_id__in=list(organisation_ids),
+        user__is_active=True,
+        user__groups__name__in=[Role.AGENCY_LEAD.value, Role.SCHOOL_LEAD.value],
+    ).select_related("user")
+    for membership in memberships.distinct():
+        leads.setdefault(membership.organisation_id, []).append(membership.user)
+    return leads

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from celery import shared_task
 
 from .models import Invitation
+from .reminders import reminders_send_due
 from .services import invitation_send
 
 
@@ -11,3 +14,9 @@ def send_invitation(invitation_id: int) -> None:
     invitation = Invitation.objects.filter(pk=invitation_id, accepted_at=None).first()
     if invitation is not None:
         invitation_send(invitation=invitation)
+
+
+@shared_task
+def send_reminders() -> dict[str, int]:
+    """Beat runs this every morning. No retry: the next run sends whatever is still due."""
+    return asdict(reminders_send_due())

@@ -12,5 +12,8 @@ urlpatterns = [
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("actions/", views.action_list, name="action_list"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("healthz", views.healthz, name="healthz"),
 ]

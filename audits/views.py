@@ -7,22 +7,29 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db import connection, transaction
+from django.db.models import Count
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
 from .access import (
+    RETURN_AUTHOR_ROLES,
+    actions_visible_to,
     can_edit_return,
     can_submit_return,
+    can_update_action,
+    get_action_for_user,
+    get_evidence_for_user,
     get_return_for_user,
     invitations_visible_to,
     require_business_unit,
 )
-from .forms import InvitationForm, SetPasswordForm
-from .models import Organisation, Role, User
+from .forms import ActionProgressForm, InvitationForm, SetPasswordForm
+from .models import ActionStatus, Organisation, Role, User
 
 
 def _user(request: HttpRequest) -> User:
@@ -148,3 +155,90 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+@require_GET
+def action_list(request: HttpRequest) -> HttpResponse:
+    """An organisation's action plan: open actions first, then completed ones."""
+    user = _user(request)
+    actions = (
+        actions_visible_to(user)
+        .select_related("organisation", "source_return__cycle", "criterion")
+        .annotate(updates_count=Count("updates"))
+        .order_by("status", "due_date", "pk")
+    )
+    if user.is_oversight:
+        actions = actions.exclude(status=ActionStatus.COMPLETED)
+    return render(
+        request,
+        "audits/action_list.html",
+        {
+            "actions": actions[:500],
+            "today": timezone.localdate(),
+            "can_update": user.has_role(*RETURN_AUTHOR_ROLES),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    action = get_action_for_user(user, pk, write=request.method == "POST")
+    form = ActionProgressForm(
+        request.POST or None, request.FILES or None, initial={"status": action.status}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.action_record_progress(
+                    action=action,
+                    note=form.cleaned_data["note"],
+                    status=form.cleaned_data["status"],
+                    actor=user,
+                )
+                if form.cleaned_data["evidence"]:
+                    services.evidence_attach(
+                        organisation=action.organisation,
+                        upload=form.cleaned_data["evidence"],
+                        action=action,
+                        actor=user,
+                    )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(
+                    "evidence" if field == "file" else (field if field in form.fields else None),
+                    errors,
+                )
+        else:
+            messages.success(request, "Progress is recorded.")
+            return redirect("audits:action_detail", pk=action.pk)
+    return render(
+        request,
+        "audits/action_detail.html",
+        {
+            "action": action,
+            "updates": action.updates.select_related("author"),
+            "documents": action.evidence.select_related("uploaded_by"),
+            "form": form,
+            "can_update": can_update_action(user, action),
+            "today": timezone.localdate(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Documents are only ever streamed here, after the access check, as attachments."""
+    evidence = get_evidence_for_user(_user(request), pk)
+    response = FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -6,3 +6,13 @@ from django.apps import AppConfig
 class Section11Config(AppConfig):
     name = "section11"
     verbose_name = "Section 11"
+
+    def ready(self) -> None:
+        from audits.models import FrameworkKind
+        from audits.pages import register_pages
+
+        register_pages(
+            FrameworkKind.SECTION_11,
+            return_page="section11:return_overview",
+            cycle_page="section11:cycle_tracker",
+        )

@@ -27,9 +27,7 @@ class EquivalentStatus(models.TextChoices):
 class EquivalentReturn(models.Model):
     """A health partner's S-CAT or SAF document offered in place of ratings."""
 
-    return_obj = models.OneToOneField(
-        Return, on_delete=models.CASCADE, related_name="equivalent"
-    )
+    return_obj = models.OneToOneField(Return, on_delete=models.CASCADE, related_name="equivalent")
     form = models.CharField(max_length=10, choices=EquivalentForm.choices)
     document = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(
@@ -63,9 +61,7 @@ class EquivalentReturn(models.Model):
 class ChallengeEvent(models.Model):
     """A panel visit that tests one agency's return against its evidence."""
 
-    return_obj = models.OneToOneField(
-        Return, on_delete=models.PROTECT, related_name="challenge"
-    )
+    return_obj = models.OneToOneField(Return, on_delete=models.PROTECT, related_name="challenge")
     held_on = models.DateField()
     summary = models.TextField(blank=True, help_text="The panel's overall findings.")
     created_by = models.ForeignKey(

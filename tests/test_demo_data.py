@@ -18,7 +18,7 @@ def counts() -> dict[str, int]:
     }
 
 
-def test_seed_demo_is_idempotent_and_covers_every_role(settings, capsys):
+def test_seed_demo_is_idempotent_covers_every_role_and_every_audit_function(settings, capsys):
     settings.DEBUG = True
     call_command("seed_demo")
     first = counts()
@@ -38,9 +38,40 @@ def test_seed_demo_is_idempotent_and_covers_every_role(settings, capsys):
         == schools.filter(district__name="Blackpool").count()
     )
 
+    # Seeding runs once for the whole demo (it is slow), so Section 11 is checked here too.
+    assert_section_11_has_a_closed_2022_cycle_and_a_current_one()
+
     printed = capsys.readouterr().out
     assert "agency.lead@demo.csap.example" in printed
     assert "csap-demo-password" in printed
+
+
+def assert_section_11_has_a_closed_2022_cycle_and_a_current_one() -> None:
+    from audits.models import AuditCycle, ReturnStatus
+    from section11.models import ChallengeEvent
+
+    closed = AuditCycle.objects.get(name="Section 11 audit 2022")
+    assert closed.returns.count() == 31
+    assert set(closed.returns.values_list("status", flat=True)) == {ReturnStatus.ACCEPTED}
+    assert set(closed.returns.values_list("responses__rating", flat=True)) >= {
+        "green",
+        "amber",
+        "red",
+    }
+    assert ChallengeEvent.objects.filter(return_obj__cycle=closed).count() == 2
+    current = AuditCycle.objects.get(name="Section 11 audit 2026-27")
+    assert current.is_open()
+    assert current.framework.version == closed.framework.version + 1
+    states = set(current.returns.values_list("status", flat=True))
+    assert states >= {
+        ReturnStatus.NOT_STARTED,
+        ReturnStatus.IN_PROGRESS,
+        ReturnStatus.SUBMITTED,
+        ReturnStatus.ACCEPTED,
+        ReturnStatus.RETURNED,
+    }
+    demo_lead_return = current.returns.get(organisation__name="Red Rose Constabulary")
+    assert demo_lead_return.status == ReturnStatus.IN_PROGRESS
 
 
 def test_seed_demo_refuses_to_run_in_production(settings):

@@ -41,6 +41,11 @@ class AuditCycle(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str | None:
+        from ..pages import cycle_page_url
+
+        return cycle_page_url(self)
+
     def is_open(self, on: datetime.date | None = None) -> bool:
         today = on or timezone.localdate()
         return self.opens_on <= today <= self.closes_on
@@ -98,6 +103,11 @@ class Return(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} - {self.cycle}"
+
+    def get_absolute_url(self) -> str:
+        from ..pages import return_page_url
+
+        return return_page_url(self)
 
     @property
     def deadline(self) -> datetime.date:

@@ -87,10 +87,16 @@ def response_save(
     actor: User,
 ) -> Response:
     """Save one answer. ``revision`` is the one the user's form was built from."""
-    return_obj = Return.objects.select_for_update().get(pk=return_obj.pk)
+    return_obj = (
+        Return.objects.select_for_update(of=("self",))
+        .select_related("cycle__framework")
+        .get(pk=return_obj.pk)
+    )
     if not return_obj.is_editable:
         raise ValidationError("This return has been submitted and can no longer be changed.")
-    if criterion.standard.framework_id != return_obj.cycle.framework_id:
+    if not Criterion.objects.filter(
+        pk=criterion.pk, standard__framework_id=return_obj.cycle.framework_id
+    ).exists():
         raise ValidationError("That question is not part of this return.")
     allowed = {r.value for r in return_obj.cycle.framework.ratings}
     if rating and rating not in allowed:

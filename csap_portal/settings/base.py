@@ -11,6 +11,7 @@ import importlib.util
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -201,6 +202,13 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    # Before the working day, in CELERY_TIMEZONE (Europe/London, so 07:00 all year).
+    "send-reminders": {
+        "task": "audits.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # --- Forms and messages -----------------------------------------------------
 

@@ -9,7 +9,10 @@ from audits.models import Invitation, Role
 
 from .conftest import wait_for
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def test_an_invitation_travels_through_redis_to_a_worker_that_emails_it(
