@@ -7,6 +7,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 
 from .models import ActionStatus, Organisation, OrganisationKind, Role, User
 
@@ -104,3 +105,18 @@ class ActionProgressForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", "Record progress"))
+
+
+def add_service_errors(
+    form: forms.Form, error: ValidationError, *, rename: dict[str, str] | None = None
+) -> None:
+    """Show a service's refusal on the form: each message beside its field when the
+    form has that field (``rename`` maps a service's field name to the form's), and
+    at the top of the form otherwise."""
+    rename = rename or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        name = rename.get(field, field)
+        form.add_error(name if name in form.fields else None, errors)

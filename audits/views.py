@@ -28,7 +28,7 @@ from .access import (
     invitations_visible_to,
     require_business_unit,
 )
-from .forms import ActionProgressForm, InvitationForm, SetPasswordForm
+from .forms import ActionProgressForm, InvitationForm, SetPasswordForm, add_service_errors
 from .models import ActionStatus, Organisation, Role, User
 
 
@@ -99,7 +99,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("audits:invitation_list")
@@ -108,14 +108,6 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         "audits/invitation_form.html",
         {"form": form, "valid_days": settings.INVITATION_VALID_DAYS},
     )
-
-
-def _add_service_errors(form: InvitationForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @never_cache
@@ -206,11 +198,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         actor=user,
                     )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(
-                    "evidence" if field == "file" else (field if field in form.fields else None),
-                    errors,
-                )
+            add_service_errors(form, error, rename={"file": "evidence"})
         else:
             messages.success(request, "Progress is recorded.")
             return redirect("audits:action_detail", pk=action.pk)

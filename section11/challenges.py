@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +29,7 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
 from audits.models import (
+    RATING_RANK,
     AuditCycle,
     Framework,
     FrameworkKind,
@@ -42,6 +42,7 @@ from audits.models import (
     Role,
     Standard,
     User,
+    weakest_rating,
 )
 from audits.services._common import save
 
@@ -58,33 +59,15 @@ CHALLENGEABLE_STATUSES = (ReturnStatus.SUBMITTED, ReturnStatus.ACCEPTED)
 # The one thing a panel seat grants: reading that agency's return.
 VIEW_RETURN = "audits.view_return"
 
-# Each scale, weakest first. N/A has no place in either order: it says nothing
-# about how well an agency meets a standard.
-_WEAKEST_FIRST = (
-    (Rating.RED, Rating.AMBER, Rating.GREEN),
-    (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING),
-)
-_RANK = {rating.value: rank for order in _WEAKEST_FIRST for rank, rating in enumerate(order)}
-
-
-def area_self_rating(ratings: Iterable[str]) -> str:
-    """An agency's self-rating for an area: the lowest rating among its criteria.
-
-    Red is below Amber and Amber below Green. N/A and unanswered criteria are
-    left out, and an area with no rated criterion has no self-rating (""). An
-    area is as strong as its weakest criterion, and that is what a panel tests.
-    """
-    return min((r for r in ratings if r in _RANK), key=_RANK.__getitem__, default="")
-
 
 def moderation_direction(self_rating: str, moderated_rating: str) -> str:
     """ "up" if the panel rated the area better than the agency did, "down" if
     worse, "" when the two cannot be compared (no self-rating, say)."""
-    if self_rating not in _RANK or moderated_rating not in _RANK:
+    if self_rating not in RATING_RANK or moderated_rating not in RATING_RANK:
         return ""
-    if _RANK[moderated_rating] > _RANK[self_rating]:
+    if RATING_RANK[moderated_rating] > RATING_RANK[self_rating]:
         return "up"
-    if _RANK[moderated_rating] < _RANK[self_rating]:
+    if RATING_RANK[moderated_rating] < RATING_RANK[self_rating]:
         return "down"
     return ""
 
@@ -92,7 +75,7 @@ def moderation_direction(self_rating: str, moderated_rating: str) -> str:
 def moderation_ratings(framework: Framework) -> tuple[Rating, ...]:
     """The ratings a panel may give an area: the framework's scale without N/A,
     since a panel that finds an area does not apply says so in its findings."""
-    return tuple(r for r in framework.ratings if r in _RANK)
+    return tuple(r for r in framework.ratings if r in RATING_RANK)
 
 
 def _rating_label(value: str) -> str:
@@ -270,7 +253,7 @@ def _event_records(events: list[ChallengeEvent], standards: list[Standard]) -> l
             self_rating = (
                 finding.self_rating
                 if finding is not None
-                else area_self_rating(answers[event.return_obj_id, standard.pk])
+                else weakest_rating(answers[event.return_obj_id, standard.pk])
             )
             areas.append(AreaResult(standard, self_rating, finding))
         records.append(
@@ -457,7 +440,7 @@ def challenge_finding_record(
     """
     event = _locked(event)
     _check_area(event, standard, "standard")
-    self_rating = area_self_rating(
+    self_rating = weakest_rating(
         Response.objects.filter(
             return_obj_id=event.return_obj_id, criterion__standard=standard
         ).values_list("rating", flat=True)

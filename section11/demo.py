@@ -28,6 +28,7 @@ from audits.models import (
     Return,
     Role,
     User,
+    weakest_rating,
 )
 
 from . import challenges
@@ -181,7 +182,7 @@ def _challenge_events(cycle: AuditCycle, officer: User, peer: User) -> None:
             ratings.setdefault(standard_id, []).append(rating)
         for position, standard in enumerate(standards):
             # The panel moderates two areas the agency rated Green; it confirms the rest.
-            self_rating = challenges.area_self_rating(ratings.get(standard.pk, []))
+            self_rating = weakest_rating(ratings.get(standard.pk, []))
             moderated = position in (2, 6) and self_rating == Rating.GREEN
             challenges.challenge_finding_record(
                 event=event,

@@ -86,7 +86,9 @@ class CycleOpenForm(_Form):
 class ResponseForm(forms.Form):
     """One criterion's answer. ``revision`` is the version the user started from."""
 
-    rating = forms.ChoiceField(required=False, widget=forms.RadioSelect)
+    rating = forms.ChoiceField(
+        required=False, widget=forms.RadioSelect(attrs={"class": "form-check-input"})
+    )
     narrative = forms.CharField(
         label="Your evidence and commentary",
         required=False,

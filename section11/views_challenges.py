@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from audits.forms import add_service_errors
 from audits.models import AuditCycle, Role, Standard, User
 
 from . import challenges
@@ -37,14 +38,6 @@ SHORTLIST_LENGTH = 10
 def _user(request: HttpRequest) -> User:
     # Every caller is behind login_required, so this is always a real account.
     return cast(User, request.user)
-
-
-def _add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _detail_url(event: ChallengeEvent, anchor: str = "") -> str:
@@ -76,7 +69,7 @@ def challenge_create(request: HttpRequest, cycle_pk: int) -> HttpResponse:
                 actor=user,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -211,7 +204,7 @@ def challenge_update(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             challenges.challenge_event_update(event=event, **form.cleaned_data, actor=user)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The event's date and overall findings are saved.")
             return redirect(_detail_url(event, "event-heading"))
@@ -228,7 +221,7 @@ def challenge_panel_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             member = challenges.challenge_panel_add(event=event, **form.cleaned_data, actor=user)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{member.name} is on the panel.")
             return redirect(_detail_url(event, "panel-heading"))
@@ -261,7 +254,7 @@ def challenge_finding_record(request: HttpRequest, pk: int, standard_pk: int) ->
                 event=event, standard=standard, **form.cleaned_data, actor=user
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"The panel's view of {standard.title} is saved.")
             return redirect(_detail_url(event, key))
@@ -278,7 +271,7 @@ def challenge_recommendation_add(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             challenges.challenge_recommendation_add(event=event, **form.cleaned_data, actor=user)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Recommendation added.")
             return redirect(_detail_url(event, "recommendations-heading"))

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audits import services as core
 from audits.access import can_edit_return, can_submit_return, get_return_for_user
+from audits.forms import add_service_errors
 from audits.models import Criterion, FrameworkKind, Return, User
 
 from . import services
@@ -269,8 +270,7 @@ def return_evidence(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{evidence.original_name} is uploaded.")
             return redirect("section11:return_evidence", pk=return_obj.pk)
@@ -366,8 +366,7 @@ def equivalent_submit(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Your document is submitted for the Business Unit to accept.")
             return redirect("section11:return_overview", pk=return_obj.pk)

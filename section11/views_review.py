@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from audits import services as core
 from audits.access import get_return_for_user
+from audits.forms import add_service_errors
 from audits.models import Criterion, FrameworkKind, Return, Role, User
 
 from . import services
@@ -178,7 +178,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
                     request, f"{return_obj.organisation}'s return is returned for changes."
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return _back(return_obj)
     return _review_page(request, return_obj, decision_form=form)
@@ -196,7 +196,7 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
                 return_obj=return_obj, reason=form.cleaned_data["reason"], actor=user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The return is open for the agency to change.")
             return _back(return_obj)
@@ -215,7 +215,7 @@ def review_extend_deadline(request: HttpRequest, pk: int) -> HttpResponse:
                 return_obj=return_obj, until=form.cleaned_data["extended_deadline"], actor=user
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -245,14 +245,6 @@ def review_equivalent(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Your decision on the equivalent return is recorded.")
         return _back(return_obj)
     return _review_page(request, return_obj, equivalent_form=form)
-
-
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 urlpatterns = [

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from audits import services as core
 from audits.access import require_business_unit
+from audits.forms import add_service_errors
 from audits.models import Criterion, Framework, FrameworkKind, Role, Standard, User
 
 from . import services
@@ -42,14 +43,6 @@ def _editable(framework: Framework) -> None:
         raise PermissionDenied("This version has been used by a cycle and cannot change.")
 
 
-def _form_errors(form: CriterionForm | CycleOpenForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_GET
 def cycle_list(request: HttpRequest) -> HttpResponse:
@@ -76,7 +69,7 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
         try:
             cycle = services.section11_cycle_open(actor=user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -147,7 +140,7 @@ def criterion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             core.criterion_update(criterion=criterion, actor=user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{criterion.code} is saved.")
             return redirect("section11:framework_detail", pk=criterion.standard.framework_id)
@@ -177,7 +170,7 @@ def criterion_add(request: HttpRequest, standard_pk: int) -> HttpResponse:
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{criterion.code} is added to {standard.title}.")
             return redirect("section11:framework_detail", pk=standard.framework_id)

@@ -6,6 +6,8 @@ second organisation whose data the first must never see.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.test import Client
 
@@ -100,3 +102,16 @@ def as_persona(request: pytest.FixtureRequest, client: Client):
 @pytest.fixture
 def password() -> str:
     return PASSWORD
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """Roles and geography, for tests that commit for real.
+
+    Such tests empty every table afterwards, including what the data migration
+    loaded; loading it again (it is idempotent) puts it back for the next one.
+    """
+    from django.apps import apps
+
+    migration = import_module("audits.migrations.0002_roles_and_geography")
+    migration.load(apps, None)

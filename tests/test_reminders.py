@@ -521,8 +521,8 @@ def test_beat_runs_the_task_every_morning_at_seven_london_time():
     assert celery_app.conf.timezone == "Europe/London"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_runs_at_once_send_each_reminder_once(agency, agency_lead):
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_send_each_reminder_once(reference_data, agency, agency_lead):
     """The second run waits for the first to commit, then finds nothing left to send."""
     section11_2022(agency)
     services.action_create(

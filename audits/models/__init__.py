@@ -14,6 +14,7 @@ from .actions import (
     ReminderKind,
 )
 from .frameworks import (
+    RATING_RANK,
     RATINGS_NEEDING_ACTION,
     SCALE_RATINGS,
     Criterion,
@@ -22,6 +23,7 @@ from .frameworks import (
     Rating,
     RatingScale,
     Standard,
+    weakest_rating,
 )
 from .organisations import (
     SECTION_175_TYPES,
@@ -63,6 +65,7 @@ __all__ = [
     "ORGANISATION_ROLES",
     "OVERSIGHT_ROLES",
     "RATINGS_NEEDING_ACTION",
+    "RATING_RANK",
     "SCALE_RATINGS",
     "SECTION_175_TYPES",
     "ActionItem",
@@ -98,4 +101,5 @@ __all__ = [
     "UserManager",
     "evidence_upload_to",
     "statutory_section_for",
+    "weakest_rating",
 ]

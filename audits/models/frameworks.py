@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -37,6 +39,28 @@ SCALE_RATINGS: dict[str, tuple[Rating, ...]] = {
         Rating.INADEQUATE,
     ),
 }
+# Each scale, weakest first. N/A has no place in either order: it says nothing
+# about how well an organisation meets a standard.
+_WEAKEST_FIRST = (
+    (Rating.RED, Rating.AMBER, Rating.GREEN),
+    (Rating.INADEQUATE, Rating.REQUIRES_IMPROVEMENT, Rating.GOOD, Rating.OUTSTANDING),
+)
+RATING_RANK: dict[str, int] = {
+    rating.value: rank for order in _WEAKEST_FIRST for rank, rating in enumerate(order)
+}
+
+
+def weakest_rating(ratings: Iterable[str]) -> str:
+    """The rating of an area: the lowest among its criteria's ratings.
+
+    Red is below Amber and Amber below Green (Inadequate below Requires
+    improvement, and so on). An area is only as strong as its weakest criterion:
+    that is what a challenge panel tests and what the heat map shows. N/A and
+    unanswered criteria are left out; with none rated the area has no rating ("").
+    """
+    return min((r for r in ratings if r in RATING_RANK), key=RATING_RANK.__getitem__, default="")
+
+
 # Ratings that oblige the organisation to plan an action before submitting.
 RATINGS_NEEDING_ACTION = frozenset({Rating.AMBER, Rating.RED})
 

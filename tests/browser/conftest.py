@@ -54,3 +54,8 @@ def assert_accessible(page: Page) -> None:
         if v["impact"] in {"serious", "critical"}
     ]
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(reference_data: None) -> None:
+    """Every browser test commits for real, so it needs the roles and geography."""

@@ -12,7 +12,10 @@ from audits.models import Criterion, Response, ReturnStatus, ReviewComment
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, framework_with_criteria, open_cycle
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def sign_in(page: Page, email: str) -> None:

@@ -10,7 +10,10 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import assert_accessible
 from tests.factories import PASSWORD, open_cycle
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+]
 
 
 def test_agency_lead_signs_in_sees_home_and_signs_out(page: Page, agency_lead, agency):

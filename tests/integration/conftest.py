@@ -93,3 +93,8 @@ def wait_for(condition, timeout: float = 30.0) -> bool:
             return True
         time.sleep(0.2)
     return False
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(reference_data: None) -> None:
+    """Integration tests commit for real, so they need the roles and geography."""

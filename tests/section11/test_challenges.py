@@ -26,9 +26,9 @@ from audits.models import (
     Sector,
     Standard,
     User,
+    weakest_rating,
 )
 from section11.challenges import (
-    area_self_rating,
     challenge_collation,
     challenge_event_create,
     challenge_event_update,
@@ -176,7 +176,7 @@ def peer(db) -> User:
     ],
 )
 def test_an_areas_self_rating_is_its_weakest_rated_criterion(ratings, expected):
-    assert area_self_rating(ratings) == expected
+    assert weakest_rating(ratings) == expected
 
 
 # The shortlist ------------------------------------------------------------------

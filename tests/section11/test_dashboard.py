@@ -29,6 +29,7 @@ from audits.models import (
     Role,
     Sector,
     User,
+    weakest_rating,
 )
 from section11 import dashboard
 from section11 import services as section11_services
@@ -376,7 +377,7 @@ def test_open_and_overdue_actions_come_from_this_cycles_returns(as_persona, annu
     ],
 )
 def test_an_area_is_rated_by_its_weakest_criterion_ignoring_na(ratings, expected):
-    assert dashboard.area_rating(ratings) == expected
+    assert weakest_rating(ratings) == expected
 
 
 @pytest.fixture

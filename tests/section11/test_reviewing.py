@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from audits import services as core
 from audits.models import (
@@ -67,7 +68,8 @@ def test_the_tracker_shows_each_agency_with_status_deadline_and_reminders(
     assert other_return.organisation.name in html
     assert "Submitted" in html
     assert "Not started" in html
-    assert "left" in html
+    days = (own_return.cycle.closes_on - timezone.localdate()).days
+    assert f"{days} days left" in html
     assert reverse("section11:return_review", args=[own_return.pk]) in html
 
 
