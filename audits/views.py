@@ -88,7 +88,8 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 def invitation_create(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     require_business_unit(user)
-    form = InvitationForm(request.POST or None)
+    # The tracker links here for an agency with no lead, with the form filled in.
+    form = InvitationForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(

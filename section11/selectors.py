@@ -10,6 +10,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     Max,
     OuterRef,
@@ -27,11 +28,13 @@ from audits.models import (
     Criterion,
     Evidence,
     Framework,
+    Membership,
     Rating,
     Response,
     Return,
     ReturnStatus,
     ReviewComment,
+    Role,
     Sector,
     Standard,
 )
@@ -212,6 +215,13 @@ def tracker_rows(cycle: AuditCycle) -> QuerySet[Return]:
                 F("extended_deadline"), F("cycle__closes_on"), output_field=DateField()
             ),
             reminders_sent=Subquery(reminders),
+            has_lead=Exists(
+                Membership.objects.filter(
+                    organisation=OuterRef("organisation"),
+                    user__is_active=True,
+                    user__groups__name__in=[Role.AGENCY_LEAD.value, Role.SCHOOL_LEAD.value],
+                )
+            ),
         )
     )
 

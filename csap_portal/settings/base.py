@@ -133,7 +133,9 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 SESSION_COOKIE_AGE = 60 * 60 * 12
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_HTTPONLY = True
+# Read by the autosave script so that a save after signing in again carries the
+# new token; Django notes an HttpOnly CSRF cookie adds no real protection.
+CSRF_COOKIE_HTTPONLY = False
 
 # --- Internationalisation ---------------------------------------------------
 

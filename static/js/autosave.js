@@ -8,7 +8,7 @@
 
 (() => {
   const PAUSE_MS = 1200;
-  const RETRY_MS = 15000;
+  const RETRY_MS = 10000;
   const forms = Array.from(document.querySelectorAll("form[data-autosave]"));
   if (!forms.length) return;
 
@@ -53,7 +53,7 @@
     box.hidden = false;
   }
 
-  const state = new Map(forms.map((form) => [form, { dirty: false, timer: null, saving: false, conflict: false, waiting: false }]));
+  const state = new Map(forms.map((form) => [form, { dirty: false, timer: null, saving: false, conflict: false, waiting: false, retry: null }]));
 
   async function save(form, { deliberate = false } = {}) {
     const s = state.get(form);
@@ -61,41 +61,47 @@
     s.saving = true;
     s.dirty = false;
     say(form, "Saving…");
-    const token = form.querySelector("[name=csrfmiddlewaretoken]").value;
+    const token = csrfToken(form);
     try {
+      const body = new FormData(form);
+      // Django prefers a token in the body to the header: drop the page's stale one.
+      body.delete("csrfmiddlewaretoken");
       const response = await fetch(form.action, {
         method: "POST",
-        body: new FormData(form),
+        body,
         headers: { "X-Autosave": "1", "X-CSRFToken": token },
         credentials: "same-origin",
       });
-      if (response.redirected && response.url.includes("/account/login/")) {
+      const signedOut =
+        (response.redirected && response.url.includes("/account/login/")) ||
+        (response.status === 403 && !isJson(response));
+      if (signedOut) {
         s.dirty = true;
         say(form, "You have been signed out, so this is not saved yet. What you typed is kept in this browser: sign in again in another tab and it will be saved.", "bad");
         retryLater(form);
         return;
       }
-      const body = await response.json();
+      const answer = await response.json();
       const revision = form.querySelector("[name$='-revision']");
       if (response.status === 409) {
         s.conflict = true;
         s.dirty = true;
-        revision.value = body.revision;
+        revision.value = answer.revision;
         say(form, "Not saved: someone else changed this answer.", "bad");
-        showConflict(form, body);
+        showConflict(form, answer);
         return;
       }
       if (!response.ok) {
         s.dirty = true;
-        const messages = Object.values(body.errors || {}).flat().join(" ");
+        const messages = Object.values(answer.errors || {}).flat().join(" ");
         say(form, `Not saved: ${messages || "check your answer."}`, "bad");
         return;
       }
-      revision.value = body.revision;
+      revision.value = answer.revision;
       s.conflict = false;
       form.querySelector("[data-conflict]").hidden = true;
       if (!s.dirty) localStorage.removeItem(draftKey(form));
-      say(form, `Saved at ${body.saved_at}`, "good");
+      say(form, `Saved at ${answer.saved_at}`, "good");
       showWhetherActionIsNeeded(form);
     } catch (error) {
       s.dirty = true;
@@ -110,11 +116,23 @@
   function retryLater(form) {
     const s = state.get(form);
     s.waiting = true;
-    setTimeout(() => {
-      s.waiting = false;
-      save(form);
-    }, RETRY_MS);
+    s.retry = setTimeout(() => retryNow(form), RETRY_MS);
   }
+
+  function retryNow(form) {
+    const s = state.get(form);
+    if (!s.waiting) return;
+    clearTimeout(s.retry);
+    s.waiting = false;
+    save(form);
+  }
+
+  // Someone who signed in again in another tab comes back here: save at once.
+  const retryAll = () => {
+    if (document.visibilityState === "visible") forms.forEach(retryNow);
+  };
+  document.addEventListener("visibilitychange", retryAll);
+  window.addEventListener("focus", retryAll);
 
   // Amber and Red need an action before submission: say so as soon as it is saved.
   function showWhetherActionIsNeeded(form) {
@@ -126,6 +144,17 @@
     hint.hidden = !needed;
     section.querySelector("[data-no-actions]").hidden = needed;
     if (needed) section.querySelector("details[data-add-action]").open = true;
+  }
+
+  // Signing in again (in any tab) gives a new CSRF token, so read the current one
+  // from its cookie rather than the one the page was built with.
+  function csrfToken(form) {
+    const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+    return cookie ? decodeURIComponent(cookie.split("=")[1]) : form.querySelector("[name=csrfmiddlewaretoken]").value;
+  }
+
+  function isJson(response) {
+    return (response.headers.get("Content-Type") || "").includes("application/json");
   }
 
   function schedule(form) {

@@ -220,3 +220,74 @@ def test_business_unit_reviews_and_returns_a_return_for_changes(
     assert return_obj.status == ReturnStatus.RETURNED
     assert ReviewComment.objects.get().text == "Say how many staff were trained."
     assert return_obj.responses.get(criterion__code="1.1").moderated_rating == "amber"
+
+
+def test_an_answer_typed_after_the_session_ended_is_kept_and_saved_after_signing_in(
+    page: Page, agency, agency_lead
+):
+    return_obj = open_cycle(agency, framework=framework_with_criteria()).returns.get()
+    first = (
+        Criterion.objects.filter(standard__framework=return_obj.cycle.framework)
+        .order_by("standard__position", "position")
+        .first()
+    )
+    sign_in(page, agency_lead.email)
+    page.goto(f"/section11/returns/{return_obj.pk}/areas/{first.standard.code}/")
+    page.context.clear_cookies()  # the session ends, as after a long lunch
+
+    criterion = page.locator(f"#criterion-{first.pk}")
+    criterion.get_by_label("Green: fully compliant").check()
+    criterion.get_by_label("Your evidence and commentary").fill("Typed after the session ended.")
+    expect(criterion.get_by_role("status")).to_contain_text("You have been signed out")
+    assert not Response.objects.filter(return_obj=return_obj).exists()
+    assert_accessible(page)
+
+    other_tab = page.context.new_page()
+    sign_in(other_tab, agency_lead.email)
+    other_tab.close()
+    page.bring_to_front()
+    # The page tries again by itself every few seconds until the save goes through.
+    expect(criterion.get_by_role("status")).to_contain_text("Saved at", timeout=15_000)
+    saved = Response.objects.get(return_obj=return_obj, criterion=first)
+    assert (saved.rating, saved.narrative) == ("green", "Typed after the session ended.")
+
+
+def test_a_colleagues_newer_answer_is_not_overwritten_and_the_typed_text_is_kept(
+    page: Page, agency, agency_lead, contributor
+):
+    return_obj = open_cycle(agency, framework=framework_with_criteria()).returns.get()
+    first = (
+        Criterion.objects.filter(standard__framework=return_obj.cycle.framework)
+        .order_by("standard__position", "position")
+        .first()
+    )
+    sign_in(page, agency_lead.email)
+    page.goto(f"/section11/returns/{return_obj.pk}/areas/{first.standard.code}/")
+    # Meanwhile a contributor, in another tab or office, saves the same answer.
+    core.response_save(
+        return_obj=return_obj,
+        criterion=first,
+        rating="amber",
+        narrative="The contributor's answer",
+        revision=0,
+        actor=contributor,
+    )
+    criterion = page.locator(f"#criterion-{first.pk}")
+    criterion.get_by_label("Green: fully compliant").check()
+    criterion.get_by_label("Your evidence and commentary").fill("The lead's answer")
+    expect(criterion.get_by_role("status")).to_contain_text("someone else changed this answer")
+    expect(criterion).to_contain_text("Sam Contributor saved a different answer to 1.1")
+    expect(criterion).to_contain_text("The contributor's answer")
+    expect(criterion.get_by_label("Your evidence and commentary")).to_have_value(
+        "The lead's answer"
+    )
+    assert Response.objects.get(criterion=first, return_obj=return_obj).narrative == (
+        "The contributor's answer"
+    )
+    assert_accessible(page)
+
+    criterion.get_by_role("button", name="Save 1.1").click()
+    expect(criterion.get_by_role("status")).to_contain_text("Saved at")
+    assert Response.objects.get(criterion=first, return_obj=return_obj).narrative == (
+        "The lead's answer"
+    )

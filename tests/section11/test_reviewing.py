@@ -73,6 +73,24 @@ def test_the_tracker_shows_each_agency_with_status_deadline_and_reminders(
     assert reverse("section11:return_review", args=[own_return.pk]) in html
 
 
+def test_the_tracker_flags_an_agency_with_no_lead_and_links_to_invite_one(
+    as_persona, own_return, other_return, agency_lead
+):
+    html = (
+        as_persona("business_unit")
+        .get(reverse("section11:cycle_tracker", args=[own_return.cycle_id]))
+        .content.decode()
+    )
+    assert html.count("No lead on the portal yet") == 1
+    invite = f"?organisation={other_return.organisation_id}&amp;role=Agency+lead"
+    assert invite in html
+    form = as_persona("business_unit").get(
+        reverse("audits:invitation_create"),
+        {"organisation": other_return.organisation_id, "role": "Agency lead"},
+    )
+    assert f'<option value="{other_return.organisation_id}" selected>' in form.content.decode()
+
+
 def test_the_tracker_filters_and_sorts(as_persona, own_return, other_return, agency_lead):
     submitted(own_return, agency_lead)
     client = as_persona("business_unit")
