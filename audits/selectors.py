@@ -60,6 +60,18 @@ def _criteria_count() -> Coalesce:
     return Coalesce(Subquery(criteria), 0)
 
 
+def returns_shared_with(user: User) -> QuerySet[Return]:
+    """Other organisations' returns this person was granted, e.g. as a challenge peer."""
+    if user.is_oversight:
+        return Return.objects.none()
+    return (
+        returns_visible_to(user)
+        .exclude(organisation_id__in=user.organisation_ids)
+        .select_related("cycle__framework", "organisation")
+        .order_by("-cycle__opens_on", "organisation__name")
+    )
+
+
 def actions_open_for(user: User) -> QuerySet[ActionItem]:
     return (
         ActionItem.objects.filter(organisation_id__in=user.organisation_ids)

@@ -45,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.has_role(Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR, Role.SCHOOL_LEAD):
         context["returns"] = list(selectors.returns_to_complete(user))
         context["actions"] = list(selectors.actions_open_for(user)[:10])
+    context["shared_returns"] = list(selectors.returns_shared_with(user))
     if user.is_oversight:
         context["cycles"] = selectors.cycle_summaries()
     if user.has_role(Role.BUSINESS_UNIT):

@@ -80,6 +80,10 @@ def test_a_peer_reviewer_granted_one_return_sees_only_that_one_and_cannot_change
     assign_perm("audits.view_return", peer, granted)
 
     client.force_login(peer)
+    home = client.get(reverse("audits:home")).content.decode()
+    assert "Returns shared with you" in home
+    assert reverse("audits:return_detail", args=[granted.pk]) in home
+    assert reverse("audits:return_detail", args=[not_granted.pk]) not in home
     assert client.get(reverse("audits:return_detail", args=[granted.pk])).status_code == 200
     assert client.get(reverse("audits:return_detail", args=[not_granted.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
