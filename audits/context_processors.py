@@ -27,6 +27,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Section 11", "section11:cycle_list", user.is_oversight),
         ("Action plan", "audits:action_list", authors),
         ("Open actions", "audits:action_list", user.is_oversight),
+        ("Reports", "reports:report_list", user.is_oversight),
         ("Frameworks", "section11:framework_list", business_unit),
         ("Invitations", "audits:invitation_list", business_unit),
         ("Admin site", "admin:index", user.is_staff),

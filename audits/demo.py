@@ -23,6 +23,7 @@ from .models import (
     Phase,
     Role,
     Sector,
+    StatutoryPartner,
     User,
 )
 
@@ -459,6 +460,14 @@ def _agency_leads() -> None:
             )
 
 
+# Each Executive member signs off reports for one statutory partner.
+EXECUTIVE_PARTNERS = {
+    "executive.la@demo.csap.example": StatutoryPartner.LOCAL_AUTHORITY,
+    "executive.police@demo.csap.example": StatutoryPartner.POLICE,
+    "executive.health@demo.csap.example": StatutoryPartner.HEALTH,
+}
+
+
 def _first_school() -> Organisation:
     return Organisation.objects.filter(kind=OrganisationKind.SCHOOL).order_by("urn").first()
 
@@ -513,8 +522,14 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 organisation=organisation,
                 password=DEMO_PASSWORD,
                 job_title=job_title,
+                statutory_partner=EXECUTIVE_PARTNERS.get(email, ""),
             )
-        logins.append((roles[0].label, email, organisation.name if organisation else ""))
+        partner = EXECUTIVE_PARTNERS.get(email)
+        if partner:
+            # Demo databases made before partners were recorded get them now.
+            User.objects.filter(email=email, statutory_partner="").update(statutory_partner=partner)
+        label = f"{roles[0].label} ({partner.label.split(' (')[0]})" if partner else roles[0].label
+        logins.append((label, email, organisation.name if organisation else ""))
     _agency_leads()
     if not User.objects.filter(email="admin@demo.csap.example").exists():
         User.objects.create_superuser(

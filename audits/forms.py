@@ -9,7 +9,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
-from .models import ActionStatus, Organisation, OrganisationKind, Role, User
+from .models import ActionStatus, Organisation, OrganisationKind, Role, StatutoryPartner, User
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -38,6 +38,12 @@ class InvitationForm(forms.Form):
         queryset=Organisation.objects.filter(is_active=True).order_by("kind", "name"),
         required=False,
         help_text="Needed for agency leads, contributors, school leads and auditors.",
+    )
+    statutory_partner = forms.ChoiceField(
+        label="Statutory partner represented",
+        choices=[("", "Not an Executive member"), *StatutoryPartner.choices],
+        required=False,
+        help_text="Needed for Executive members, who sign off reports for their partner.",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -99,6 +99,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
                 full_name=form.cleaned_data["full_name"],
                 role=Role(form.cleaned_data["role"]),
                 organisation=form.cleaned_data["organisation"],
+                statutory_partner=form.cleaned_data["statutory_partner"],
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -37,5 +37,6 @@ urlpatterns = [
     path("account/", include(auth_patterns)),
     path("admin/", admin.site.urls),
     path("section11/", include("section11.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("audits.urls")),
 ]

@@ -221,3 +221,23 @@ def test_invitation_list_queries_are_bounded(
     client = as_persona("business_unit")
     with django_assert_max_num_queries(8):
         assert client.get(reverse("audits:invitation_list")).status_code == 200
+
+
+def test_an_executive_member_is_invited_for_a_statutory_partner(
+    as_persona, django_capture_on_commit_callbacks, client
+):
+    bu = as_persona("business_unit")
+    missing = invite(bu, django_capture_on_commit_callbacks, role=Role.EXECUTIVE.value)
+    assert "Choose the statutory partner" in missing.content.decode()
+    invite(
+        bu,
+        django_capture_on_commit_callbacks,
+        role=Role.EXECUTIVE.value,
+        statutory_partner="police",
+    )
+    bu.logout()
+    link = link_from_email()
+    client.post(link, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
+    user = User.objects.get(email="kit.newlead@test.csap.example")
+    assert user.roles == {Role.EXECUTIVE}
+    assert user.statutory_partner == "police"

@@ -41,6 +41,7 @@ from .people import (
     ORGANISATION_ROLES,
     OVERSIGHT_ROLES,
     Role,
+    StatutoryPartner,
     User,
     UserManager,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "Role",
     "Sector",
     "Standard",
+    "StatutoryPartner",
     "StatutorySection",
     "User",
     "UserManager",

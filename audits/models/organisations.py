@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from .people import ORGANISATION_ROLES, Role
+from .people import ORGANISATION_ROLES, Role, StatutoryPartner
 from .places import District, LocalAuthority, Locality
 
 
@@ -208,6 +208,9 @@ class Invitation(models.Model):
     )
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations_sent"
+    )
+    statutory_partner = models.CharField(
+        max_length=20, choices=StatutoryPartner.choices, blank=True
     )
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -30,6 +30,14 @@ ORGANISATION_ROLES = frozenset(
 OVERSIGHT_ROLES = frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE, Role.SCRUTINEER})
 
 
+class StatutoryPartner(models.TextChoices):
+    """The three statutory partners whose Executive members sign off reports."""
+
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health (integrated care board)"
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -52,6 +60,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
+    statutory_partner = models.CharField(
+        max_length=20,
+        choices=StatutoryPartner.choices,
+        blank=True,
+        help_text="For Executive members: the partner they represent when signing off reports.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(
         default=False, help_text="Can use the Django admin site (technical staff only)."

@@ -43,9 +43,11 @@ def user_create(
     organisation: Organisation | None = None,
     password: str | None = None,
     job_title: str = "",
+    statutory_partner: str = "",
 ) -> User:
     user = User(email=User.objects.normalize_email(email).lower(), full_name=full_name)
     user.job_title = job_title
+    user.statutory_partner = statutory_partner
     if password:
         user.set_password(password)
     else:
@@ -91,12 +93,17 @@ def invitation_create(
     full_name: str,
     role: Role,
     organisation: Organisation | None,
+    statutory_partner: str = "",
 ) -> Invitation:
     email = User.objects.normalize_email(email).lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": "Someone with this email address already has an account."})
     if role in ORGANISATION_ROLES and organisation is None:
         raise ValidationError({"organisation": "Choose the organisation this person acts for."})
+    if role == Role.EXECUTIVE and not statutory_partner:
+        raise ValidationError(
+            {"statutory_partner": "Choose the statutory partner this Executive member represents."}
+        )
     if role == Role.SCHOOL_LEAD and organisation is not None and not organisation.is_school:
         raise ValidationError({"organisation": "A school lead must belong to a school."})
     if (
@@ -112,6 +119,7 @@ def invitation_create(
         role=role,
         organisation=organisation if role in ORGANISATION_ROLES else None,
         invited_by=invited_by,
+        statutory_partner=statutory_partner if role == Role.EXECUTIVE else "",
         created_at=now,
         expires_at=now + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
     )
@@ -164,6 +172,7 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
         roles=[Role(invitation.role)],
         organisation=invitation.organisation,
         password=password,
+        statutory_partner=invitation.statutory_partner,
     )
     invitation.accepted_at = timezone.now()
     invitation.accepted_user = user

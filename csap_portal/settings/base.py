@@ -210,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Reports whose worker died mid-render are marked failed rather than left spinning.
+    "sweep-stuck-reports": {
+        "task": "reports.tasks.sweep_stuck_reports",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Forms and messages -----------------------------------------------------
@@ -232,5 +237,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -45,6 +46,16 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
     context.close()
 
 
+def sign_in(page: Page, email: str) -> None:
+    from tests.factories import PASSWORD
+
+    page.goto("/account/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+
+
 def assert_accessible(page: Page) -> None:
     """No serious or critical WCAG 2.2 AA violation on the page as it stands."""
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
@@ -59,3 +70,9 @@ def assert_accessible(page: Page) -> None:
 @pytest.fixture(autouse=True)
 def _reference_data(reference_data: None) -> None:
     """Every browser test commits for real, so it needs the roles and geography."""
+
+
+# Journeys that wait for the report service use the real worker.
+from tests.worker import celery_worker  # noqa: E402
+
+__all__ = ["assert_accessible", "celery_worker", "sign_in"]

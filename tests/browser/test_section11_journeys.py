@@ -9,21 +9,13 @@ from playwright.sync_api import Page, expect
 
 from audits import services as core
 from audits.models import Criterion, Response, ReturnStatus, ReviewComment
-from tests.browser.conftest import assert_accessible
-from tests.factories import PASSWORD, framework_with_criteria, open_cycle
+from tests.browser.conftest import assert_accessible, sign_in
+from tests.factories import framework_with_criteria, open_cycle
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def sign_in(page: Page, email: str) -> None:
-    page.goto("/account/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
 
 
 def test_business_unit_creates_the_framework_and_opens_a_cycle(

@@ -6,8 +6,7 @@ import pytest
 
 from audits import services
 from audits.models import Invitation, Role
-
-from .conftest import wait_for
+from tests.worker import wait_for
 
 pytestmark = [
     pytest.mark.integration,

@@ -27,4 +27,4 @@ class Command(BaseCommand):
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
         for role, email, organisation in logins:
             where = f"  ({organisation})" if organisation else ""
-            self.stdout.write(f"  {role:<30} {email}{where}")
+            self.stdout.write(f"  {role:<36} {email}{where}")
