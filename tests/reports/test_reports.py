@@ -58,6 +58,21 @@ def test_a_request_queues_a_version_which_the_worker_renders_with_its_hash(
     assert "Ready:" in mail.outbox[0].subject
 
 
+@pytest.mark.parametrize(
+    ("persona", "offered"), [("business_unit", True), ("executive", True), ("scrutineer", False)]
+)
+def test_the_cycle_tracker_offers_the_report_to_those_who_may_request_it(
+    as_persona, cycle, persona, offered
+):
+    html = (
+        as_persona(persona)
+        .get(reverse("section11:cycle_tracker", args=[cycle.pk]))
+        .content.decode()
+    )
+    assert ("Request the summary report" in html) == offered
+    assert (reverse("reports:report_request", args=[cycle.pk]) in html) == offered
+
+
 def test_the_request_page_itself_never_renders(
     as_persona, cycle, django_capture_on_commit_callbacks
 ):
