@@ -27,7 +27,8 @@ from .models import (
     User,
 )
 
-DEMO_PASSWORD = "csap-demo-password"  # noqa: S105 - published demo logins, refused in production
+# Published demo logins: seed_demo refuses to run in production.
+DEMO_PASSWORD = "csap-demo-password"  # noqa: S105  # nosec B105
 
 # (name, sector, localities served, local authority or None for county-wide)
 AGENCIES: list[tuple[str, str, tuple[str, ...], str | None]] = [
@@ -283,7 +284,8 @@ class DemoSchool:
 
 def demo_schools() -> list[DemoSchool]:
     """The same list of invented schools every time."""
-    rng = random.Random(175)
+    # Demo data, not security: a fixed seed gives the same schools every run.
+    rng = random.Random(175)  # nosec B311
     weights = [profile[3] for profile in SCHOOL_PROFILES]
     next_number: dict[tuple[str, int], int] = {}
     used_names: set[str] = set()
@@ -442,7 +444,8 @@ LAST_NAMES = [
 def _agency_leads() -> None:
     """Give every agency without a lead an invented one, so that returns have authors
     and reminders have someone to go to. Only the persona logins are printed."""
-    rng = random.Random(11)
+    # Demo data, not security: a fixed seed gives the same names every run.
+    rng = random.Random(11)  # nosec B311
     agencies = Organisation.objects.filter(kind=OrganisationKind.AGENCY).exclude(
         memberships__user__groups__name=Role.AGENCY_LEAD.value
     )
