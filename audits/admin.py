@@ -7,9 +7,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from guardian.admin import GuardedModelAdminMixin
-from simple_history.admin import SimpleHistoryAdmin
+from simple_history.admin import SimpleHistoryAdmin as _SimpleHistoryAdmin
 
 from .models import (
     ActionItem,
@@ -26,6 +27,18 @@ from .models import (
     Standard,
     User,
 )
+
+
+class SimpleHistoryAdmin(_SimpleHistoryAdmin):
+    """History in the admin can be read, never used to put an old version back:
+    changes go through the portal's services, which check the rules."""
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method != "GET":
+            raise PermissionDenied("History cannot be reverted from the admin.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 @admin.register(User)

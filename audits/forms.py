@@ -8,8 +8,15 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 
 from .models import ActionStatus, Organisation, OrganisationKind, Role, StatutoryPartner, User
+
+
+def login_username(request: HttpRequest, credentials: dict[str, Any]) -> str:
+    """The address a sign-in attempt was for, as the lockout counts it: in lower case,
+    since people type their address in any case and it is the same account."""
+    return str(credentials.get("username", "")).strip().lower()
 
 
 class EmailLoginForm(AuthenticationForm):

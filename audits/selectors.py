@@ -16,8 +16,10 @@ from .models import (
     ActionStatus,
     AuditCycle,
     Criterion,
+    Evidence,
     Invitation,
     Membership,
+    Rating,
     Response,
     Return,
     ReturnStatus,
@@ -155,3 +157,108 @@ def organisation_leads(organisation_ids: Iterable[int]) -> dict[int, list[User]]
     for membership in memberships.distinct():
         leads.setdefault(membership.organisation_id, []).append(membership.user)
     return leads
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime.datetime
+    who: str
+    what: str
+
+
+_ANSWER_FIELDS = (
+    ("rating", "rating"),
+    ("moderated_rating", "moderated rating"),
+    ("narrative", "commentary"),
+    ("not_applicable_reason", "reason for N/A"),
+    ("moderation_note", "moderation note"),
+)
+
+
+def _who(record: object) -> str:
+    user = getattr(record, "history_user", None)
+    return user.full_name if user else "The portal"
+
+
+def _rating_word(value: str) -> str:
+    return str(Rating(value).label) if value else "none"
+
+
+def _answer_changes(previous: object | None, record: object) -> list[str]:
+    changes = []
+    for name, label in _ANSWER_FIELDS:
+        before = getattr(previous, name, "") if previous is not None else ""
+        after = getattr(record, name)
+        if before == after:
+            continue
+        if name in {"rating", "moderated_rating"}:
+            changes.append(f"{label} {_rating_word(before)} → {_rating_word(after)}")
+        else:
+            changes.append(f"{label} {'written' if not before else 'changed'}")
+    return changes
+
+
+def return_history(return_obj: Return, *, limit: int = 500) -> list[HistoryEntry]:
+    """Who changed what in a return, and when, newest first: five queries."""
+    entries: list[HistoryEntry] = []
+    previous_status = None
+    for record in (
+        Return.history.filter(id=return_obj.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        if record.status != previous_status:
+            what = f"Status: {record.get_status_display()}"
+            if record.status_reason and record.status in {"returned", "in_progress"}:
+                what += f" ({record.status_reason})" if previous_status else ""
+            entries.append(HistoryEntry(record.history_date, _who(record), what))
+        previous_status = record.status
+    codes = dict(
+        Criterion.objects.filter(standard__framework_id=return_obj.cycle.framework_id).values_list(
+            "pk", "code"
+        )
+    )
+    last_answer: dict[int, object] = {}
+    for record in (
+        Response.history.filter(return_obj_id=return_obj.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        changes = _answer_changes(last_answer.get(record.id), record)
+        last_answer[record.id] = record
+        if changes:
+            code = codes.get(record.criterion_id, "?")
+            entries.append(
+                HistoryEntry(record.history_date, _who(record), f"{code}: {'; '.join(changes)}")
+            )
+    for record in (
+        Evidence.history.filter(return_obj_id=return_obj.pk)
+        .select_related("history_user")
+        .order_by("history_date")
+    ):
+        verb = {"+": "added", "-": "removed"}.get(record.history_type)
+        if verb:
+            entries.append(
+                HistoryEntry(
+                    record.history_date, _who(record), f"Document {verb}: {record.original_name}"
+                )
+            )
+    last_status: dict[int, str] = {}
+    for record in (
+        ActionItem.history.filter(source_return_id=return_obj.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    ):
+        before = last_status.get(record.id)
+        if before is None:
+            code = codes.get(record.criterion_id, "")
+            what = f"Action added{f' for {code}' if code else ''}: {record.description}"
+        elif before != record.status:
+            what = f"Action {record.description[:40]}: {record.get_status_display()}"
+        else:
+            what = ""
+        last_status[record.id] = record.status
+        if what:
+            entries.append(HistoryEntry(record.history_date, _who(record), what))
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]

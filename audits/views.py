@@ -75,6 +75,18 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+def return_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every change to a return, for anyone who may read the return."""
+    return_obj = get_return_for_user(_user(request), pk)
+    return render(
+        request,
+        "audits/return_history.html",
+        {"return": return_obj, "entries": selectors.return_history(return_obj)},
+    )
+
+
+@login_required
+@require_GET
 def invitation_list(request: HttpRequest) -> HttpResponse:
     invitations = invitations_visible_to(_user(request))
     return render(

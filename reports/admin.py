@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
+
+from audits.admin import SimpleHistoryAdmin
 
 from .models import Report, ReportVersion, SignOff
 

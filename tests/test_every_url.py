@@ -60,17 +60,18 @@ TODAY = timezone.localdate()
 OK = "200, 302 or 400"
 LOGIN = "the sign-in page"
 Expected = dict[str, int | str]
+EVERYONE = [*PERSONAS, "anonymous"]
 
 # --- The rules, one per kind of page ---------------------------------------------
 
 # Public pages: anyone, signed in or not.
-ANYONE: Expected = {name: OK for name in [*PERSONAS, "anonymous"]}
+ANYONE: Expected = dict.fromkeys(EVERYONE, OK)
 # A public page asked with a method it does not take.
-NOBODY: Expected = {name: 405 for name in [*PERSONAS, "anonymous"]}
+NOBODY: Expected = dict.fromkeys(EVERYONE, 405)
 # A signed-in page asked with a method it does not take: sign-in comes first.
-WRONG_METHOD: Expected = {**{name: 405 for name in PERSONAS}, "anonymous": LOGIN}
+WRONG_METHOD: Expected = {**dict.fromkeys(PERSONAS, 405), "anonymous": LOGIN}
 # Pages every signed-in person has, each showing only what is theirs.
-SIGNED_IN: Expected = {**{name: OK for name in PERSONAS}, "anonymous": LOGIN}
+SIGNED_IN: Expected = {**dict.fromkeys(PERSONAS, OK), "anonymous": LOGIN}
 RETURN_READERS: Expected = {
     "agency_lead": OK,
     "contributor": OK,
@@ -106,6 +107,10 @@ BUSINESS_UNIT: Expected = {**OVERSIGHT, "executive": 403, "scrutineer": 403}
 REPORT_REQUESTERS: Expected = {**OVERSIGHT, "scrutineer": 403}
 # Only an Executive member who speaks for a statutory partner signs off.
 SIGNATORIES: Expected = {**OVERSIGHT, "business_unit": 403, "scrutineer": 403}
+# A framework version a cycle has used is frozen: the Business Unit may read it, not change it.
+FROZEN: Expected = {**BUSINESS_UNIT, "business_unit": 403}
+# A key that opens nothing (a forged invitation, a report not yet published).
+NOT_FOUND: Expected = dict.fromkeys(EVERYONE, 404)
 
 
 def seen_from_the_other_agency(expected: Expected) -> Expected:
@@ -147,6 +152,7 @@ class World:
     draft_area: Standard  # of a framework version not yet used, so still editable
     draft_criterion: Criterion
     version: ReportVersion  # rendered, agreed and published
+    next_version: ReportVersion  # requested since, so not published
     invitation_token: str
     reset_uid: str
     reset_token: str
@@ -179,7 +185,12 @@ def agency_things(
     )
     draft = cycle.returns.get(organisation=organisation)
     core.response_save(
-        return_obj=draft, criterion=criterion, rating="amber", narrative="Partly.", revision=0, actor=lead
+        return_obj=draft,
+        criterion=criterion,
+        rating="amber",
+        narrative="Partly.",
+        revision=0,
+        actor=lead,
     )
     action = core.action_create(
         organisation=organisation,
@@ -198,7 +209,11 @@ def agency_things(
         submitted=submitted,
         action=action,
         return_evidence=core.evidence_attach(
-            organisation=organisation, upload=pdf(), return_obj=draft, criterion=criterion, actor=lead
+            organisation=organisation,
+            upload=pdf(),
+            return_obj=draft,
+            criterion=criterion,
+            actor=lead,
         ),
         action_evidence=core.evidence_attach(
             organisation=organisation, upload=pdf(), action=action, actor=lead
@@ -257,6 +272,7 @@ def world(
     for partner in partners:
         reports.report_signoff_record(version=version, decision="agreed", comment="", actor=partner)
     reports.report_publish(version=version, actor=business_unit)
+    next_version = reports.report_request(cycle=cycle, actor=business_unit)
 
     invitation = core.invitation_create(
         invited_by=business_unit,
@@ -276,6 +292,7 @@ def world(
         draft_area=draft_area,
         draft_criterion=draft_area.criteria.order_by("position").first(),
         version=version,
+        next_version=next_version,
         invitation_token=core.invitation_token(invitation),
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
@@ -297,6 +314,7 @@ class Sample(NamedTuple):
     post: Expected
     data: Builder = nothing  # the POST body; empty unless the view needs more to act
     each_agency: bool = False  # walked with our agency's objects and the other's
+    label: str = ""  # which of a URL's samples this is, when it has more than one
 
 
 def cycle_pk(world: World, side: Side) -> dict[str, object]:
@@ -323,7 +341,7 @@ def version(world: World, side: Side) -> dict[str, object]:
     return {"pk": world.version.pk}
 
 
-SAMPLES: dict[str, Sample] = {
+SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     # Signing in and out, and resetting a password: open to all.
     "login": Sample(nothing, ANYONE, ANYONE),  # a signed-in person is sent home
     "logout": Sample(nothing, NOBODY, ANYONE),  # POST only, since Django 5
@@ -337,16 +355,33 @@ SAMPLES: dict[str, Sample] = {
     "audits:home": Sample(nothing, SIGNED_IN, WRONG_METHOD),
     "audits:healthz": Sample(nothing, ANYONE, NOBODY),
     "audits:return_detail": Sample(draft, RETURN_READERS, WRONG_METHOD, each_agency=True),
+    "audits:return_history": Sample(draft, RETURN_READERS, WRONG_METHOD, each_agency=True),
     "audits:invitation_list": Sample(nothing, BUSINESS_UNIT, WRONG_METHOD),
     "audits:invitation_create": Sample(nothing, BUSINESS_UNIT, BUSINESS_UNIT),
     # The link in the email is the key: a valid one opens the page to anyone.
-    "audits:invitation_accept": Sample(lambda w, s: {"token": w.invitation_token}, ANYONE, ANYONE),
+    "audits:invitation_accept": (
+        Sample(lambda w, s: {"token": w.invitation_token}, ANYONE, ANYONE),
+        Sample(lambda w, s: {"token": "forged"}, NOT_FOUND, NOT_FOUND, label="forged token"),
+    ),
     "audits:action_list": Sample(nothing, SIGNED_IN, WRONG_METHOD),
     "audits:action_detail": Sample(
         lambda w, s: {"pk": s.action.pk}, RETURN_READERS, RETURN_AUTHORS, each_agency=True
     ),
-    "audits:evidence_download": Sample(
-        lambda w, s: {"pk": s.return_evidence.pk}, RETURN_READERS, WRONG_METHOD, each_agency=True
+    "audits:evidence_download": (
+        Sample(
+            lambda w, s: {"pk": s.return_evidence.pk},
+            RETURN_READERS,
+            WRONG_METHOD,
+            each_agency=True,
+            label="a return's document",
+        ),
+        Sample(
+            lambda w, s: {"pk": s.action_evidence.pk},
+            RETURN_READERS,
+            WRONG_METHOD,
+            each_agency=True,
+            label="an action's document",
+        ),
     ),
     # --- section11: setting up (the Business Unit's)
     "section11:cycle_list": Sample(nothing, OVERSIGHT, WRONG_METHOD),
@@ -356,11 +391,13 @@ SAMPLES: dict[str, Sample] = {
     "section11:framework_detail": Sample(
         lambda w, s: {"pk": w.cycle.framework_id}, BUSINESS_UNIT, WRONG_METHOD
     ),
-    "section11:criterion_edit": Sample(
-        lambda w, s: {"pk": w.draft_criterion.pk}, BUSINESS_UNIT, BUSINESS_UNIT
+    "section11:criterion_edit": (
+        Sample(lambda w, s: {"pk": w.draft_criterion.pk}, BUSINESS_UNIT, BUSINESS_UNIT),
+        Sample(lambda w, s: {"pk": w.criterion.pk}, FROZEN, FROZEN, label="frozen version"),
     ),
-    "section11:criterion_add": Sample(
-        lambda w, s: {"standard_pk": w.draft_area.pk}, BUSINESS_UNIT, BUSINESS_UNIT
+    "section11:criterion_add": (
+        Sample(lambda w, s: {"standard_pk": w.draft_area.pk}, BUSINESS_UNIT, BUSINESS_UNIT),
+        Sample(lambda w, s: {"standard_pk": w.area.pk}, FROZEN, FROZEN, label="frozen version"),
     ),
     # --- section11: completing a return (the agency's)
     "section11:return_overview": Sample(draft, RETURN_READERS, WRONG_METHOD, each_agency=True),
@@ -377,22 +414,27 @@ SAMPLES: dict[str, Sample] = {
         draft_and_criterion, WRONG_METHOD, RETURN_AUTHORS, each_agency=True
     ),
     "section11:return_evidence": Sample(draft, RETURN_READERS, RETURN_AUTHORS, each_agency=True),
-    "section11:evidence_remove": Sample(
-        lambda w, s: {"pk": s.draft.pk, "evidence_pk": s.return_evidence.pk},
-        WRONG_METHOD,
-        RETURN_AUTHORS,
-        each_agency=True,
+    "section11:evidence_remove": (
+        Sample(
+            lambda w, s: {"pk": s.draft.pk, "evidence_pk": s.return_evidence.pk},
+            WRONG_METHOD,
+            RETURN_AUTHORS,
+            each_agency=True,
+        ),
+        # Guessing: the other agency's document through our own return is not found.
+        Sample(
+            lambda w, s: {"pk": w.ours.draft.pk, "evidence_pk": w.theirs.return_evidence.pk},
+            WRONG_METHOD,
+            {**RETURN_AUTHORS, "agency_lead": 404, "contributor": 404},
+            label="their document through our return",
+        ),
     ),
-    "section11:return_carry_forward": Sample(
-        draft, WRONG_METHOD, RETURN_AUTHORS, each_agency=True
-    ),
+    "section11:return_carry_forward": Sample(draft, WRONG_METHOD, RETURN_AUTHORS, each_agency=True),
     # Even the check-before-submitting page is the lead's alone.
     "section11:return_submit": Sample(draft, RETURN_LEAD, RETURN_LEAD, each_agency=True),
     "section11:equivalent_submit": Sample(draft, RETURN_LEAD, RETURN_LEAD, each_agency=True),
     # --- section11: reviewing (the oversight roles read; the Business Unit decides)
-    "section11:cycle_tracker": Sample(
-        lambda w, s: {"pk": w.cycle.pk}, OVERSIGHT, WRONG_METHOD
-    ),
+    "section11:cycle_tracker": Sample(lambda w, s: {"pk": w.cycle.pk}, OVERSIGHT, WRONG_METHOD),
     "section11:return_review": Sample(submitted, OVERSIGHT, WRONG_METHOD, each_agency=True),
     "section11:review_comment": Sample(submitted, WRONG_METHOD, BUSINESS_UNIT, each_agency=True),
     # Moderating needs the answer it is about, or the page is rightly not found.
@@ -405,21 +447,15 @@ SAMPLES: dict[str, Sample] = {
     ),
     "section11:review_decide": Sample(submitted, WRONG_METHOD, BUSINESS_UNIT, each_agency=True),
     "section11:review_reopen": Sample(submitted, WRONG_METHOD, BUSINESS_UNIT, each_agency=True),
-    "section11:review_deadline": Sample(
-        submitted, WRONG_METHOD, BUSINESS_UNIT, each_agency=True
-    ),
-    "section11:review_equivalent": Sample(
-        submitted, WRONG_METHOD, BUSINESS_UNIT, each_agency=True
-    ),
+    "section11:review_deadline": Sample(submitted, WRONG_METHOD, BUSINESS_UNIT, each_agency=True),
+    "section11:review_equivalent": Sample(submitted, WRONG_METHOD, BUSINESS_UNIT, each_agency=True),
     # --- section11: challenge events
     "section11:challenge_list": Sample(cycle_pk, OVERSIGHT, WRONG_METHOD),
     "section11:challenge_create": Sample(cycle_pk, WRONG_METHOD, BUSINESS_UNIT),
     "section11:challenge_collation": Sample(cycle_pk, OVERSIGHT, WRONG_METHOD),
     "section11:challenge_detail": Sample(event, OVERSIGHT, WRONG_METHOD, each_agency=True),
     "section11:challenge_update": Sample(event, WRONG_METHOD, BUSINESS_UNIT, each_agency=True),
-    "section11:challenge_panel_add": Sample(
-        event, WRONG_METHOD, BUSINESS_UNIT, each_agency=True
-    ),
+    "section11:challenge_panel_add": Sample(event, WRONG_METHOD, BUSINESS_UNIT, each_agency=True),
     "section11:challenge_panel_remove": Sample(
         lambda w, s: {"pk": s.event.pk, "member_pk": s.panel_member.pk},
         WRONG_METHOD,
@@ -454,7 +490,10 @@ SAMPLES: dict[str, Sample] = {
     "reports:version_publish": Sample(version, WRONG_METHOD, BUSINESS_UNIT),
     "reports:version_download": Sample(version, OVERSIGHT, WRONG_METHOD),
     "reports:public_list": Sample(nothing, ANYONE, NOBODY),
-    "reports:public_download": Sample(version, ANYONE, NOBODY),
+    "reports:public_download": (
+        Sample(version, ANYONE, NOBODY),
+        Sample(lambda w, s: {"pk": w.next_version.pk}, NOT_FOUND, NOBODY, label="not published"),
+    ),
 }
 
 
@@ -483,7 +522,7 @@ def url_patterns() -> dict[str, str]:
 class Visit(NamedTuple):
     method: str
     name: str
-    whose: str
+    which: str  # whose object, or which of the URL's samples; empty if it has one
     url: str
     data: dict[str, object]
     expected: int | str
@@ -492,14 +531,20 @@ class Visit(NamedTuple):
 def visits(world: World, persona: str) -> Iterator[Visit]:
     """Every GET first, then every POST, since some POSTs change what a GET would find."""
     for method in ("GET", "POST"):
-        for name, sample in SAMPLES.items():
-            expected = sample.get if method == "GET" else sample.post
-            sides = [("ours", world.ours, expected)]
-            if sample.each_agency:
-                sides.append(("theirs", world.theirs, seen_from_the_other_agency(expected)))
-            for whose, side, rule in sides:
-                url = reverse(name, kwargs=sample.kwargs(world, side))
-                yield Visit(method, name, whose, url, sample.data(world, side), rule[persona])
+        for name, entry in SAMPLES.items():
+            for sample in (entry,) if isinstance(entry, Sample) else entry:
+                expected = sample.get if method == "GET" else sample.post
+                sides = [("our agency's", world.ours, expected)]
+                if sample.each_agency:
+                    other = seen_from_the_other_agency(expected)
+                    sides.append(("the other agency's", world.theirs, other))
+                for whose, side, rule in sides:
+                    url = reverse(name, kwargs=sample.kwargs(world, side))
+                    which = ", ".join(
+                        filter(None, [whose if sample.each_agency else "", sample.label])
+                    )
+                    data = sample.data(world, side)
+                    yield Visit(method, name, which, url, data, rule[persona])
 
 
 def what_went_wrong(response: HttpResponse, expected: int | str) -> str:
@@ -530,7 +575,7 @@ def test_every_url_pattern_has_a_sample():
     assert not stale, f"SAMPLES entries for URL patterns that no longer exist: {stale}"
 
 
-@pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
+@pytest.mark.parametrize("persona", EVERYONE)
 def test_every_url_answers_each_persona_as_the_rules_say(
     world: World, as_persona: Callable[[str], Client], request: pytest.FixtureRequest, persona: str
 ):
@@ -543,12 +588,15 @@ def test_every_url_answers_each_persona_as_the_rules_say(
             response = client.get(visit.url)
         else:
             response = client.post(visit.url, visit.data)
-        response.close()
+        if response.streaming:
+            # Reading a download to the end closes its file, as a server would.
+            b"".join(response.streaming_content)
         assert resolve(visit.url).view_name == visit.name, f"{visit.url} is not {visit.name}"
         got = what_went_wrong(response, visit.expected)
         if got:
+            which = f" ({visit.which})" if visit.which else ""
             failures.append(
-                f"{visit.method} {visit.name} ({visit.whose}) {visit.url} as {persona}: "
+                f"{visit.method} {visit.name}{which} {visit.url} as {persona}: "
                 f"expected {visit.expected}, got {got}"
             )
         if persona != "anonymous" and "_auth_user_id" not in client.session:

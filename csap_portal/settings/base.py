@@ -7,6 +7,7 @@ embedded Celery broker on the file system, so nothing has to be installed.
 
 from __future__ import annotations
 
+import datetime
 import importlib.util
 from pathlib import Path
 
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "guardian",
     "simple_history",
+    "axes",
     "audits",
     "section11",
     "section175",
@@ -63,9 +65,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audits.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "csap_portal.urls"
@@ -114,6 +119,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "audits.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -132,14 +138,36 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
+
+# Sign-in throttling: five failures for one address from one place locks that pair
+# out for fifteen minutes. Locking by address alone would let anyone lock a
+# colleague out; by network alone, a whole council office behind one gateway.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The sign-in form's field is "username" (holding the email address); without this
+# axes would key attempts by the model's USERNAME_FIELD and never match them.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "audits.forms.login_username"
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# A session ends after 30 minutes without a request (activity renews it, and the
+# autosave script makes requests while someone types) and after 12 hours in all.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_RENEW_AFTER_SECONDS = 60
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+LOGIN_URL_PATH = "/account/login/"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 # Read by the autosave script so that a save after signing in again carries the
 # new token; Django notes an HttpOnly CSRF cookie adds no real protection.
 CSRF_COOKIE_HTTPONLY = False
+
+# History is for reading: the admin offers no "revert" button (and refuses the POST).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 # --- Internationalisation ---------------------------------------------------
 
@@ -271,5 +299,6 @@ LOGGING = {
         # WeasyPrint narrates every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes.apps": {"level": "WARNING"},
     },
 }

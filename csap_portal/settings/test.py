@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csap_portal")
+# Uploaded files go to a fresh folder per run, never a developer's var/media; the
+# environment carries it to the worker processes the integration tests start.
+os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="csap-test-media-"))
 # Redis database 15 keeps test messages apart from a developer's own queue.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
