@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from audits.models import Criterion, Evidence, ScanStatus
@@ -52,6 +53,15 @@ def test_agency_lead_sees_a_document_checked_then_available_and_an_infected_one_
             ).to_contain_text("1 document is being checked for viruses. This list updates")
             expect(documents.get_by_role("link", name="Supervision policy.pdf")).to_have_count(0)
             assert_accessible(page)
+
+            # Following a link to the file meanwhile (a bookmark, an email) says why it waits.
+            colleague = page.context.new_page()
+            colleague.goto(reverse("audits:evidence_download", args=[Evidence.objects.get().pk]))
+            expect(
+                colleague.get_by_role("heading", name="This file is being checked for viruses")
+            ).to_be_visible()
+            assert_accessible(colleague)
+            colleague.close()
 
             # clamd answers; the list updates itself once the worker's retry gets through.
             daemon.start()
