@@ -423,3 +423,19 @@ def test_an_equivalent_return_is_not_accepted_until_its_document_is_found_clean(
     assert response.status_code == 302
     equivalent.refresh_from_db()
     assert equivalent.status == EquivalentStatus.ACCEPTED
+
+
+def test_the_returns_history_shows_what_the_scanner_found(
+    scanning, as_persona, draft, agency_lead, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        attach(draft, agency_lead, "Clean policy.pdf", PDF)
+        attach(draft, agency_lead, "Bad notes.txt", EICAR)
+    html = (
+        as_persona("business_unit")
+        .get(reverse("audits:return_history", args=[draft.pk]))
+        .content.decode()
+    )
+    assert "Document checked, no virus found: Clean policy.pdf" in html
+    assert f"Virus found ({REPORTED_SIGNATURE}), document removed: Bad notes.txt" in html
+    assert "<td>The portal</td>" in html
