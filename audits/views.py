@@ -235,7 +235,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
     """Documents are only ever streamed here, after the access check, as attachments.
 
     A document still being checked for viruses, or removed because it carried one,
