@@ -33,12 +33,13 @@ RUN pip install --no-cache-dir -r requirements/base.txt
 COPY . .
 
 # Base settings need no secrets (production settings refuse to load without them).
-# var/media is created here, owned by the app user, so a fresh named volume
-# mounted over it inherits that ownership.
+# var/media and var/quarantine are created here, owned by the app user, so a
+# fresh named volume mounted over either inherits that ownership.
 RUN DJANGO_SETTINGS_MODULE=csap_portal.settings.base \
         python manage.py collectstatic --noinput --verbosity 0 \
-    && mkdir -p var/media \
-    && chown portal:portal var/media
+    && mkdir -p var/media var/quarantine \
+    && chown portal:portal var/media var/quarantine \
+    && chmod 700 var/quarantine
 
 USER portal
 

@@ -79,7 +79,11 @@ def invitations_visible_to(user: User) -> QuerySet[Invitation]:
 
 def get_evidence_for_user(user: User, pk: int) -> Evidence:
     """Evidence is visible to whoever may see its return, or its action's organisation."""
-    evidence = Evidence.objects.select_related("return_obj", "action").filter(pk=pk).first()
+    evidence = (
+        Evidence.objects.select_related("return_obj__cycle__framework", "action")
+        .filter(pk=pk)
+        .first()
+    )
     if evidence is None:
         raise Http404("No such document.")
     if evidence.return_obj_id is not None:

@@ -111,7 +111,10 @@ class ActionProgressForm(forms.Form):
     evidence = forms.FileField(
         label="Evidence (optional)",
         required=False,
-        help_text="PDF, Word, Excel, PowerPoint, plain text, PNG or JPEG; up to 20 MB.",
+        help_text=(
+            "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), plain text, PNG or JPEG; "
+            "up to 20 MB."
+        ),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -24,6 +24,7 @@ from .models import (
     Return,
     ReturnStatus,
     Role,
+    ScanStatus,
     Standard,
     User,
 )
@@ -231,18 +232,24 @@ def return_history(return_obj: Return, *, limit: int = 500) -> list[HistoryEntry
             entries.append(
                 HistoryEntry(record.history_date, _who(record), f"{code}: {'; '.join(changes)}")
             )
+    last_scan: dict[int, str] = {}
     for record in (
         Evidence.history.filter(return_obj_id=return_obj.pk)
         .select_related("history_user")
-        .order_by("history_date")
+        .order_by("history_date", "history_id")
     ):
         verb = {"+": "added", "-": "removed"}.get(record.history_type)
+        scanned = last_scan.get(record.id) != record.scan_status
+        last_scan[record.id] = record.scan_status
         if verb:
-            entries.append(
-                HistoryEntry(
-                    record.history_date, _who(record), f"Document {verb}: {record.original_name}"
-                )
-            )
+            what = f"Document {verb}: {record.original_name}"
+        elif scanned and record.scan_status == ScanStatus.CLEAN:
+            what = f"Document checked, no virus found: {record.original_name}"
+        elif scanned and record.scan_status == ScanStatus.INFECTED:
+            what = f"Virus found ({record.virus_name}), document removed: {record.original_name}"
+        else:
+            continue
+        entries.append(HistoryEntry(record.history_date, _who(record), what))
     last_status: dict[int, str] = {}
     for record in (
         ActionItem.history.filter(source_return_id=return_obj.pk)

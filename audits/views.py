@@ -29,7 +29,8 @@ from .access import (
     require_business_unit,
 )
 from .forms import ActionProgressForm, InvitationForm, SetPasswordForm, add_service_errors
-from .models import ActionStatus, Organisation, Role, User
+from .models import ActionStatus, Organisation, Role, ScanStatus, User
+from .pages import evidence_page_url
 
 
 def _user(request: HttpRequest) -> User:
@@ -234,9 +235,20 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """Documents are only ever streamed here, after the access check, as attachments."""
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileResponse:
+    """Documents are only ever streamed here, after the access check, as attachments.
+
+    A document still being checked for viruses, or removed because it carried one,
+    is never served: the person is told why instead.
+    """
     evidence = get_evidence_for_user(_user(request), pk)
+    if not evidence.is_downloadable:
+        return render(
+            request,
+            "audits/evidence_unavailable.html",
+            {"evidence": evidence, "back": evidence_page_url(evidence)},
+            status=410 if evidence.scan_status == ScanStatus.INFECTED else 409,
+        )
     response = FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,

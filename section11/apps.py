@@ -15,4 +15,5 @@ class Section11Config(AppConfig):
             FrameworkKind.SECTION_11,
             return_page="section11:return_overview",
             cycle_page="section11:cycle_tracker",
+            documents_page="section11:return_evidence",
         )

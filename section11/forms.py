@@ -113,7 +113,10 @@ class EvidenceForm(_Form):
 
     file = forms.FileField(
         label="Document",
-        help_text="PDF, Word, Excel, PowerPoint, plain text, PNG or JPEG; up to 20 MB.",
+        help_text=(
+            "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), plain text, PNG or JPEG; "
+            "up to 20 MB."
+        ),
     )
     criterion = forms.ModelChoiceField(
         label="Which question it supports", queryset=Criterion.objects.none(), required=False

@@ -24,6 +24,7 @@ from audits.models import (
     Response,
     Return,
     ReturnStatus,
+    ScanStatus,
     Sector,
     User,
 )
@@ -220,11 +221,25 @@ def equivalent_return_decide(
     *, equivalent: EquivalentReturn, accept: bool, reason: str, actor: User
 ) -> EquivalentReturn:
     """The Business Unit accepts the document as the return, or sends it back."""
-    equivalent = EquivalentReturn.objects.select_for_update().get(pk=equivalent.pk)
+    equivalent = (
+        EquivalentReturn.objects.select_for_update()
+        .select_related("document")
+        .get(pk=equivalent.pk)
+    )
     if equivalent.status != EquivalentStatus.PENDING:
         raise ValidationError("This equivalent return has already been decided.")
     if not accept and not reason.strip():
         raise ValidationError({"reason": "Say why the document is not accepted."})
+    if accept and equivalent.document.scan_status == ScanStatus.PENDING:
+        raise ValidationError(
+            "The document is still being checked for viruses. Read it once it can be "
+            "downloaded, then decide."
+        )
+    if accept and equivalent.document.scan_status == ScanStatus.INFECTED:
+        raise ValidationError(
+            "The document contained a virus and has been removed, so it cannot be accepted. "
+            "Send it back, asking for a clean copy."
+        )
     equivalent.status = EquivalentStatus.ACCEPTED if accept else EquivalentStatus.REJECTED
     equivalent.decision_reason = reason
     equivalent.decided_by = actor

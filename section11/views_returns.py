@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audits import services as core
 from audits.access import can_edit_return, can_submit_return, get_return_for_user
 from audits.forms import add_service_errors
-from audits.models import Criterion, FrameworkKind, Return, User
+from audits.models import Criterion, FrameworkKind, Return, ScanStatus, User
 
 from . import services
 from .forms import ActionForm, EquivalentReturnForm, EvidenceForm, ResponseForm
@@ -274,14 +274,18 @@ def return_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"{evidence.original_name} is uploaded.")
             return redirect("section11:return_evidence", pk=return_obj.pk)
+    documents = list(return_documents(return_obj))
+    polled = request.method == "GET" and request.headers.get("HX-Request") == "true"
     return render(
         request,
-        "section11/returns/evidence.html",
+        # While documents are being checked the list alone is asked for again.
+        "section11/returns/_documents.html" if polled else "section11/returns/evidence.html",
         {
             "return": return_obj,
             "cycle": return_obj.cycle,
             "form": form,
-            "documents": return_documents(return_obj),
+            "documents": documents,
+            "documents_pending": sum(d.scan_status == ScanStatus.PENDING for d in documents),
             "can_edit": can_edit_return(user, return_obj),
         },
         status=400 if form.errors else 200,
@@ -331,7 +335,12 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
         (criterion, reason, _area_url(return_obj, criterion))
         for criterion, reason in core.return_submission_blockers(return_obj)
     ]
-    if request.method == "POST" and not blockers:
+    documents_url = reverse("section11:return_evidence", args=[return_obj.pk])
+    document_blockers = [
+        (document, reason, documents_url)
+        for document, reason in core.return_document_blockers(return_obj)
+    ]
+    if request.method == "POST" and not blockers and not document_blockers:
         core.return_submit(return_obj=return_obj, actor=user)
         messages.success(
             request,
@@ -342,7 +351,13 @@ def return_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "section11/returns/submit.html",
-        {"return": return_obj, "cycle": return_obj.cycle, "blockers": blockers},
+        {
+            "return": return_obj,
+            "cycle": return_obj.cycle,
+            "blockers": blockers,
+            "document_blockers": document_blockers,
+            "blocker_count": len(blockers) + len(document_blockers),
+        },
         status=400 if request.method == "POST" else 200,
     )
 

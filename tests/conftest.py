@@ -13,7 +13,11 @@ from django.test import Client
 
 from audits.models import Organisation, Role, User
 
+from .clamd import clamd, scanning, scanning_worker
 from .factories import PASSWORD, AgencyFactory, SchoolFactory, UserFactory
+
+# A real clamd for the virus-scanning tests, started once per session when first asked for.
+__all__ = ["clamd", "scanning", "scanning_worker"]
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,10 @@ def database_url() -> str:
     return f"postgres://{user}@{host}:{port}/{db['NAME']}"
 
 
-@pytest.fixture
-def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[Path]:
-    """Start a worker process on the test database; yield the folder it writes emails to."""
+@contextmanager
+def running_worker(tmp_path: Path, **env_overrides: str) -> Iterator[Path]:
+    """Run a worker process on the test database while the block runs; yield the folder
+    it writes emails to. ``env_overrides`` reach its settings (for example CLAMD_SOCKET)."""
     redis_url = settings.REDIS_URL
     redis.Redis.from_url(redis_url).flushdb()
     mail_dir = tmp_path / "mail"
@@ -42,6 +44,10 @@ def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[Path]:
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # Virus scanning only where a test asks for it, whatever a developer's .env says.
+        "CLAMD_SOCKET": "",
+        "CLAMD_HOST": "",
+        **env_overrides,
     }
     log = (tmp_path / "worker.log").open("w")
     worker = subprocess.Popen(
@@ -75,6 +81,13 @@ def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[Path]:
             worker.kill()
             worker.wait()
         log.close()
+
+
+@pytest.fixture
+def celery_worker(transactional_db: None, tmp_path: Path) -> Iterator[Path]:
+    """Start a worker process on the test database; yield the folder it writes emails to."""
+    with running_worker(tmp_path) as mail_dir:
+        yield mail_dir
 
 
 def _wait_until_ready(worker: subprocess.Popen[bytes], log: Path) -> None:

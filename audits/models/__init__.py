@@ -51,6 +51,7 @@ from .places import (
     Locality,
 )
 from .returns import (
+    DOWNLOADABLE_SCAN_STATUSES,
     EDITABLE_STATUSES,
     AuditCycle,
     Evidence,
@@ -58,10 +59,12 @@ from .returns import (
     Return,
     ReturnStatus,
     ReviewComment,
+    ScanStatus,
     evidence_upload_to,
 )
 
 __all__ = [
+    "DOWNLOADABLE_SCAN_STATUSES",
     "EDITABLE_STATUSES",
     "ORGANISATION_ROLES",
     "OVERSIGHT_ROLES",
@@ -95,6 +98,7 @@ __all__ = [
     "ReturnStatus",
     "ReviewComment",
     "Role",
+    "ScanStatus",
     "Sector",
     "Standard",
     "StatutoryPartner",

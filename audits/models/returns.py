@@ -149,6 +149,17 @@ class Response(models.Model):
         return f"{self.criterion.code}: {self.get_rating_display() or 'unrated'}"
 
 
+class ScanStatus(models.TextChoices):
+    NOT_SCANNED = "not_scanned", "Not scanned (virus scanning is off)"
+    PENDING = "pending", "Being checked for viruses"
+    CLEAN = "clean", "Checked: no virus found"
+    INFECTED = "infected", "Removed: virus found"
+
+
+# A file still being checked might carry a virus, so only these are ever served.
+DOWNLOADABLE_SCAN_STATUSES = frozenset({ScanStatus.NOT_SCANNED, ScanStatus.CLEAN})
+
+
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     # Server-generated names: the uploader's filename never reaches the disk.
     return f"evidence/{instance.organisation_id}/{uuid.uuid4().hex}"
@@ -179,6 +190,15 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # An infected file is moved to the quarantine folder under the same name, so
+    # ``file`` then names the quarantined copy, no longer anything in the store.
+    scan_status = models.CharField(
+        max_length=12, choices=ScanStatus.choices, default=ScanStatus.NOT_SCANNED
+    )
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    virus_name = models.CharField(
+        max_length=255, blank=True, help_text="The signature the virus scanner reported."
+    )
 
     history = HistoricalRecords()
 
@@ -190,10 +210,23 @@ class Evidence(models.Model):
                 condition=Q(return_obj__isnull=False) | Q(action__isnull=False),
                 name="evidence_belongs_to_return_or_action",
             ),
+            models.CheckConstraint(
+                condition=~Q(scan_status__in=[ScanStatus.CLEAN, ScanStatus.INFECTED])
+                | Q(scanned_at__isnull=False),
+                name="evidence_scanned_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(scan_status=ScanStatus.INFECTED) | ~Q(virus_name=""),
+                name="evidence_infected_names_the_virus",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.scan_status in DOWNLOADABLE_SCAN_STATUSES
 
 
 class ReviewComment(models.Model):

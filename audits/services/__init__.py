@@ -13,6 +13,9 @@ from .actions import (
 from .evidence import (
     evidence_attach,
     evidence_remove,
+    evidence_rescan_lost,
+    evidence_scan,
+    quarantine_path,
 )
 from .frameworks import (
     criterion_create,
@@ -45,6 +48,7 @@ from .returns import (
     response_moderate,
     response_save,
     return_accept,
+    return_document_blockers,
     return_extend_deadline,
     return_reopen,
     return_send_back,
@@ -66,6 +70,8 @@ __all__ = [
     "cycle_create",
     "evidence_attach",
     "evidence_remove",
+    "evidence_rescan_lost",
+    "evidence_scan",
     "framework_create",
     "framework_new_version",
     "framework_update",
@@ -75,9 +81,11 @@ __all__ = [
     "invitation_send",
     "invitation_token",
     "membership_add",
+    "quarantine_path",
     "response_moderate",
     "response_save",
     "return_accept",
+    "return_document_blockers",
     "return_extend_deadline",
     "return_reopen",
     "return_send_back",

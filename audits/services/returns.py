@@ -14,6 +14,7 @@ from ..models import (
     RATINGS_NEEDING_ACTION,
     AuditCycle,
     Criterion,
+    Evidence,
     Framework,
     Organisation,
     Rating,
@@ -21,6 +22,7 @@ from ..models import (
     Return,
     ReturnStatus,
     ReviewComment,
+    ScanStatus,
     User,
 )
 
@@ -145,10 +147,38 @@ def return_submission_blockers(return_obj: Return) -> list[tuple[Criterion, str]
     return blockers
 
 
+# Documents that stop a return being submitted: one not yet checked for viruses
+# (nobody may read it yet), or one removed because it carried a virus (the agency
+# meant to supply it and has not replaced it).
+DOCUMENT_BLOCKING_REASONS = {
+    ScanStatus.PENDING: "still being checked for viruses: wait a minute, then check again",
+    ScanStatus.INFECTED: (
+        "contained a virus and has been removed: upload a clean copy, then remove this one"
+    ),
+}
+
+
+def return_document_blockers(return_obj: Return) -> list[tuple[Evidence, str]]:
+    documents = return_obj.evidence.filter(scan_status__in=DOCUMENT_BLOCKING_REASONS)
+    return [
+        (document, DOCUMENT_BLOCKING_REASONS[ScanStatus(document.scan_status)])
+        for document in documents.order_by("original_name", "pk")
+    ]
+
+
 class SubmissionBlocked(ValidationError):
-    def __init__(self, blockers: list[tuple[Criterion, str]]) -> None:
-        super().__init__([f"{c.code}: {reason}" for c, reason in blockers])
+    def __init__(
+        self,
+        blockers: list[tuple[Criterion, str]],
+        documents: list[tuple[Evidence, str]] | None = None,
+    ) -> None:
+        documents = documents or []
+        super().__init__(
+            [f"{c.code}: {reason}" for c, reason in blockers]
+            + [f"{d.original_name}: {reason}" for d, reason in documents]
+        )
         self.blockers = blockers
+        self.documents = documents
 
 
 @transaction.atomic
@@ -157,8 +187,9 @@ def return_submit(*, return_obj: Return, actor: User) -> Return:
     if not return_obj.is_editable:
         raise ValidationError("This return has already been submitted.")
     blockers = return_submission_blockers(return_obj)
-    if blockers:
-        raise SubmissionBlocked(blockers)
+    documents = return_document_blockers(return_obj)
+    if blockers or documents:
+        raise SubmissionBlocked(blockers, documents)
     return_obj.status = ReturnStatus.SUBMITTED
     return_obj.submitted_at = timezone.now()
     return_obj.submitted_by = actor

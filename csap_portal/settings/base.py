@@ -196,6 +196,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Virus scanning -----------------------------------------------------------
+
+# With a ClamAV daemon configured (a Unix socket, or a host and port), every
+# upload is held as "being checked" until clamd finds it clean; an infected file
+# is moved to QUARANTINE_ROOT, outside the evidence store and the web root.
+# Without one, evidence is checked by its content only.
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_HOST = env("CLAMD_HOST", default="")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=60.0)
+QUARANTINE_ROOT = Path(env("QUARANTINE_ROOT", default=str(VAR_DIR / "quarantine")))
+
 # --- Email ------------------------------------------------------------------
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -241,6 +253,12 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders": {
         "task": "audits.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Evidence whose scan was lost (clamd down past the retries, a broker restart)
+    # is queued again; a file is never served until clamd has seen it.
+    "rescan-pending-evidence": {
+        "task": "audits.tasks.rescan_pending_evidence",
+        "schedule": crontab(minute="*/15"),
     },
     # Reports whose worker died mid-render are marked failed rather than left spinning.
     "sweep-stuck-reports": {

@@ -9,6 +9,7 @@ os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/csap_p
 # Uploaded files go to a fresh folder per run, never a developer's var/media; the
 # environment carries it to the worker processes the integration tests start.
 os.environ.setdefault("PRIVATE_MEDIA_ROOT", tempfile.mkdtemp(prefix="csap-test-media-"))
+os.environ.setdefault("QUARANTINE_ROOT", tempfile.mkdtemp(prefix="csap-test-quarantine-"))
 # Redis database 15 keeps test messages apart from a developer's own queue.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -20,6 +21,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Unit tests run tasks in-process; tests/integration drives a real worker over Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Virus scanning is off unless a test turns it on against its own clamd (tests/clamd.py).
+CLAMD_SOCKET = ""
+CLAMD_HOST = ""
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
