@@ -72,6 +72,13 @@ def require_business_unit(user: User) -> None:
     raise Http404
 
 
+def can_read_access_log(user: User) -> bool:
+    """Who opened or downloaded a record is for those who assure the partnership's
+    handling of it: the Business Unit and the Independent Scrutineer. The agency,
+    a peer reviewer and the Executive read the return without seeing who else did."""
+    return user.has_role(Role.BUSINESS_UNIT, Role.SCRUTINEER)
+
+
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:
     require_business_unit(user)
     return Invitation.objects.all()
@@ -79,7 +86,11 @@ def invitations_visible_to(user: User) -> QuerySet[Invitation]:
 
 def get_evidence_for_user(user: User, pk: int) -> Evidence:
     """Evidence is visible to whoever may see its return, or its action's organisation."""
-    evidence = Evidence.objects.select_related("return_obj", "action").filter(pk=pk).first()
+    evidence = (
+        Evidence.objects.select_related("organisation", "return_obj", "action")
+        .filter(pk=pk)
+        .first()
+    )
     if evidence is None:
         raise Http404("No such document.")
     if evidence.return_obj_id is not None:

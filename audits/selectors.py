@@ -6,12 +6,14 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .access import returns_visible_to
 from .models import (
+    AccessRecord,
     ActionItem,
     ActionStatus,
     AuditCycle,
@@ -262,3 +264,18 @@ def return_history(return_obj: Return, *, limit: int = 500) -> list[HistoryEntry
             entries.append(HistoryEntry(record.history_date, _who(record), what))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def return_access_records(return_obj: Return) -> QuerySet[AccessRecord]:
+    """Who opened the return or downloaded one of its documents (even one since
+    removed), newest first, as one query to page through."""
+    types = ContentType.objects.get_for_models(Return, Evidence)
+    documents = Evidence.history.filter(return_obj_id=return_obj.pk).values("id")
+    return (
+        AccessRecord.objects.filter(
+            Q(content_type=types[Return], object_id=return_obj.pk)
+            | Q(content_type=types[Evidence], object_id__in=documents)
+        )
+        .select_related("user", "content_type")
+        .order_by("-at", "-pk")
+    )

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
@@ -20,6 +21,7 @@ from .access import (
     RETURN_AUTHOR_ROLES,
     actions_visible_to,
     can_edit_return,
+    can_read_access_log,
     can_submit_return,
     can_update_action,
     get_action_for_user,
@@ -29,7 +31,10 @@ from .access import (
     require_business_unit,
 )
 from .forms import ActionProgressForm, InvitationForm, SetPasswordForm, add_service_errors
-from .models import ActionStatus, Organisation, Role, User
+from .models import AccessKind, ActionStatus, Organisation, Role, User
+
+# How many entries of the access log a page of a return's history shows.
+ACCESS_LOG_PAGE_SIZE = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -61,6 +66,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     return_obj = get_return_for_user(user, pk)
+    services.access_record_add(
+        request=request,
+        target=return_obj,
+        kind=AccessKind.VIEWED,
+        organisation=return_obj.organisation,
+    )
     return render(
         request,
         "audits/return_detail.html",
@@ -76,13 +87,18 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def return_history(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every change to a return, for anyone who may read the return."""
-    return_obj = get_return_for_user(_user(request), pk)
-    return render(
-        request,
-        "audits/return_history.html",
-        {"return": return_obj, "entries": selectors.return_history(return_obj)},
-    )
+    """Every change to a return, for anyone who may read the return; and, for the
+    Business Unit and the Scrutineer, who opened it, a page at a time."""
+    user = _user(request)
+    return_obj = get_return_for_user(user, pk)
+    context: dict[str, object] = {
+        "return": return_obj,
+        "entries": selectors.return_history(return_obj),
+    }
+    if can_read_access_log(user):
+        paginator = Paginator(selectors.return_access_records(return_obj), ACCESS_LOG_PAGE_SIZE)
+        context["access_page"] = paginator.get_page(request.GET.get("opened"))
+    return render(request, "audits/return_history.html", context)
 
 
 @login_required
@@ -244,4 +260,11 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Logged once the file is open, so that only a download that happens is recorded.
+    services.access_record_add(
+        request=request,
+        target=evidence,
+        kind=AccessKind.DOWNLOADED,
+        organisation=evidence.organisation,
+    )
     return response

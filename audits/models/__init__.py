@@ -6,6 +6,7 @@ need a decision (who may submit, when a framework freezes) live in services.
 
 from __future__ import annotations
 
+from .access_log import AccessKind, AccessRecord
 from .actions import (
     ActionItem,
     ActionStatus,
@@ -69,6 +70,8 @@ __all__ = [
     "RATING_RANK",
     "SCALE_RATINGS",
     "SECTION_175_TYPES",
+    "AccessKind",
+    "AccessRecord",
     "ActionItem",
     "ActionStatus",
     "ActionUpdate",

@@ -6,6 +6,7 @@ transaction and records who acted in the history (``_history_user``).
 
 from __future__ import annotations
 
+from .access_log import access_record_add
 from .actions import (
     action_create,
     action_record_progress,
@@ -58,6 +59,7 @@ __all__ = [
     "InvitationUnusable",
     "StaleResponse",
     "SubmissionBlocked",
+    "access_record_add",
     "action_create",
     "action_record_progress",
     "agency_create",
