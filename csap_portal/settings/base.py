@@ -186,15 +186,20 @@ STATICFILES_DIRS = [
     # Bootstrap comes from a pinned Python package and is served by us, never a CDN.
     ("vendor/bootstrap", Path(next(iter(_bootstrap_spec.submodule_search_locations or [])))),
 ]
+# Uploaded evidence lives outside the web root; there is no MEDIA_URL and
+# files are only ever streamed by views that check access.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    # Uploaded evidence lives outside the web root; there is no MEDIA_URL and
-    # files are only ever streamed by views that check access.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "media"))},
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# `manage.py backup` (make backup) writes one folder per backup here: the
+# database dump, the uploaded files and a manifest of their SHA-256s.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 
 # --- Email ------------------------------------------------------------------
 
