@@ -16,15 +16,19 @@ from .models import (
     AccessRecord,
     ActionItem,
     ActionStatus,
+    ActionUpdate,
     AuditCycle,
     Criterion,
     Evidence,
     Invitation,
     Membership,
+    Organisation,
+    OrganisationExport,
     Rating,
     Response,
     Return,
     ReturnStatus,
+    ReviewComment,
     Role,
     Standard,
     User,
@@ -278,4 +282,67 @@ def return_access_records(return_obj: Return) -> QuerySet[AccessRecord]:
         )
         .select_related("user", "content_type")
         .order_by("-at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationRecords:
+    """Everything an organisation has in the portal, loaded for its archive."""
+
+    organisation: Organisation
+    returns: list[Return]
+    actions: list[ActionItem]
+
+
+def organisation_records(organisation: Organisation) -> OrganisationRecords:
+    """Every return (answers, comments, documents) and every action (progress notes,
+    documents) of the organisation, oldest cycle first: seven queries, however many."""
+    returns = list(
+        Return.objects.filter(organisation=organisation)
+        .select_related("cycle__framework", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related(
+                    "criterion__standard", "updated_by"
+                ).order_by("criterion__standard__position", "criterion__position"),
+            ),
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.select_related("author", "criterion").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("criterion", "uploaded_by").order_by(
+                    "uploaded_at", "pk"
+                ),
+            ),
+        )
+        .order_by("cycle__opens_on", "pk")
+    )
+    actions = list(
+        ActionItem.objects.filter(organisation=organisation)
+        .select_related("source_return__cycle", "criterion")
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=ActionUpdate.objects.select_related("author").order_by("created_at", "pk"),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(return_obj=None)
+                .select_related("uploaded_by")
+                .order_by("uploaded_at", "pk"),
+            ),
+        )
+        .order_by("due_date", "pk")
+    )
+    return OrganisationRecords(organisation=organisation, returns=returns, actions=actions)
+
+
+def organisation_exports(organisation: Organisation) -> QuerySet[OrganisationExport]:
+    return OrganisationExport.objects.filter(organisation=organisation).select_related(
+        "requested_by"
     )

@@ -16,5 +16,9 @@ urlpatterns = [
     path("actions/", views.action_list, name="action_list"),
     path("actions/<int:pk>/", views.action_detail, name="action_detail"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("organisations/<int:pk>/export/", views.organisation_export, name="organisation_export"),
+    path("exports/<int:pk>/", views.export_detail, name="export_detail"),
+    path("exports/<int:pk>/status/", views.export_status, name="export_status"),
+    path("exports/<int:pk>/download/", views.export_download, name="export_download"),
     path("healthz", views.healthz, name="healthz"),
 ]

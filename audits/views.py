@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -21,17 +21,20 @@ from .access import (
     RETURN_AUTHOR_ROLES,
     actions_visible_to,
     can_edit_return,
+    can_export_organisation,
     can_read_access_log,
     can_submit_return,
     can_update_action,
     get_action_for_user,
     get_evidence_for_user,
+    get_export_for_user,
+    get_organisation_for_export,
     get_return_for_user,
     invitations_visible_to,
     require_business_unit,
 )
 from .forms import ActionProgressForm, InvitationForm, SetPasswordForm, add_service_errors
-from .models import AccessKind, ActionStatus, Organisation, Role, User
+from .models import AccessKind, ActionStatus, ExportStatus, Organisation, Role, User
 
 # How many entries of the access log a page of a return's history shows.
 ACCESS_LOG_PAGE_SIZE = 50
@@ -55,9 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["cycles"] = selectors.cycle_summaries()
     if user.has_role(Role.BUSINESS_UNIT):
         context["invitations"] = list(selectors.invitations_pending()[:5])
-    context["organisations"] = list(
-        Organisation.objects.filter(pk__in=user.organisation_ids).order_by("name")
-    )
+    organisations = list(Organisation.objects.filter(pk__in=user.organisation_ids).order_by("name"))
+    context["organisations"] = organisations
+    context["exportable"] = [o for o in organisations if can_export_organisation(user, o)]
     return render(request, "audits/home.html", context)
 
 
@@ -266,5 +269,75 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         target=evidence,
         kind=AccessKind.DOWNLOADED,
         organisation=evidence.organisation,
+    )
+    return response
+
+
+# --- All our data -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """What "All our data" holds, the archives prepared lately, and the button to ask for one."""
+    user = _user(request)
+    organisation = get_organisation_for_export(user, pk)
+    if request.method == "POST":
+        export = services.organisation_export_request(organisation=organisation, actor=user)
+        messages.success(request, "The archive is being prepared. This page shows its progress.")
+        return redirect("audits:export_detail", pk=export.pk)
+    return render(
+        request,
+        "audits/organisation_export.html",
+        {
+            "organisation": organisation,
+            "exports": selectors.organisation_exports(organisation)[:10],
+            "valid_days": settings.EXPORT_VALID_DAYS,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for_user(_user(request), pk)
+    return render(request, "audits/export_detail.html", {"export": export, "now": timezone.now()})
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, polled by the page until the archive is ready or fails."""
+    export = get_export_for_user(_user(request), pk)
+    response = render(
+        request, "audits/_export_status.html", {"export": export, "now": timezone.now()}
+    )
+    if request.headers.get("HX-Request") and not export.is_in_progress:
+        # Finished: reload the whole page so that the download link and its heading appear.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for_user(_user(request), pk)
+    if export.status != ExportStatus.READY:
+        raise Http404("The archive is not ready.")
+    if export.is_expired():
+        return render(request, "audits/export_expired.html", {"export": export}, status=410)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    services.access_record_add(
+        request=request,
+        target=export,
+        kind=AccessKind.DOWNLOADED,
+        organisation=export.organisation,
     )
     return response

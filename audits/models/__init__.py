@@ -14,6 +14,7 @@ from .actions import (
     Reminder,
     ReminderKind,
 )
+from .exports import ExportStatus, OrganisationExport, export_upload_to
 from .frameworks import (
     RATING_RANK,
     RATINGS_NEEDING_ACTION,
@@ -80,6 +81,7 @@ __all__ = [
     "District",
     "EstablishmentType",
     "Evidence",
+    "ExportStatus",
     "Framework",
     "FrameworkKind",
     "Invitation",
@@ -87,6 +89,7 @@ __all__ = [
     "Locality",
     "Membership",
     "Organisation",
+    "OrganisationExport",
     "OrganisationKind",
     "Phase",
     "Rating",
@@ -105,6 +108,7 @@ __all__ = [
     "User",
     "UserManager",
     "evidence_upload_to",
+    "export_upload_to",
     "statutory_section_for",
     "weakest_rating",
 ]

@@ -15,6 +15,11 @@ from .evidence import (
     evidence_attach,
     evidence_remove,
 )
+from .exports import (
+    organisation_export_build,
+    organisation_export_fail,
+    organisation_export_request,
+)
 from .frameworks import (
     criterion_create,
     criterion_update,
@@ -77,6 +82,9 @@ __all__ = [
     "invitation_send",
     "invitation_token",
     "membership_add",
+    "organisation_export_build",
+    "organisation_export_fail",
+    "organisation_export_request",
     "response_moderate",
     "response_save",
     "return_accept",

@@ -153,6 +153,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "audits.forms.login_username"
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# An organisation's "All our data" archive can be downloaded for this long after it
+# is ready; then the retention schedule deletes it. It holds every return and
+# document, so it should not linger.
+EXPORT_VALID_DAYS = env.int("EXPORT_VALID_DAYS", default=3)
 
 # A session ends after 30 minutes without a request (activity renews it, and the
 # autosave script makes requests while someone types) and after 12 hours in all.
