@@ -8,6 +8,7 @@ from django.db import OperationalError
 
 from .models import Invitation
 from .reminders import reminders_send_due
+from .retention import retention_apply
 from .services import invitation_send
 from .services.exports import organisation_export_build, organisation_export_fail
 
@@ -50,3 +51,9 @@ class ExportTask(Task):
 def build_organisation_export(export_id: int) -> str | None:
     export = organisation_export_build(export_id=export_id)
     return export.status if export else None
+
+
+@shared_task
+def apply_retention() -> dict[str, int]:
+    """Beat runs this weekly; operators can run `manage.py apply_retention` at any time."""
+    return {outcome.rule.key: outcome.count for outcome in retention_apply()}

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("returns/<int:pk>/", views.return_detail, name="return_detail"),
     path("returns/<int:pk>/history/", views.return_history, name="return_history"),
+    path("retention/", views.retention_schedule, name="retention_schedule"),
     path("invitations/", views.invitation_list, name="invitation_list"),
     path("invitations/new/", views.invitation_create, name="invitation_create"),
     path("invitations/accept/<str:token>/", views.invitation_accept, name="invitation_accept"),

@@ -35,6 +35,7 @@ from .access import (
 )
 from .forms import ActionProgressForm, InvitationForm, SetPasswordForm, add_service_errors
 from .models import AccessKind, ActionStatus, ExportStatus, Organisation, Role, User
+from .retention import retention_due
 
 # How many entries of the access log a page of a return's history shows.
 ACCESS_LOG_PAGE_SIZE = 50
@@ -102,6 +103,14 @@ def return_history(request: HttpRequest, pk: int) -> HttpResponse:
         paginator = Paginator(selectors.return_access_records(return_obj), ACCESS_LOG_PAGE_SIZE)
         context["access_page"] = paginator.get_page(request.GET.get("opened"))
     return render(request, "audits/return_history.html", context)
+
+
+@login_required
+@require_GET
+def retention_schedule(request: HttpRequest) -> HttpResponse:
+    """How long each kind of record is kept, and how many are due to go at the next run."""
+    require_business_unit(_user(request))
+    return render(request, "audits/retention_schedule.html", {"outcomes": retention_due()})
 
 
 @login_required

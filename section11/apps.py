@@ -10,9 +10,15 @@ class Section11Config(AppConfig):
     def ready(self) -> None:
         from audits.models import FrameworkKind
         from audits.pages import register_pages
+        from audits.retention import register_return_part
+
+        from .retention import challenge_events_of, equivalents_of
 
         register_pages(
             FrameworkKind.SECTION_11,
             return_page="section11:return_overview",
             cycle_page="section11:cycle_tracker",
         )
+        # Challenge events and equivalents protect their return: they go first.
+        register_return_part(challenge_events_of)
+        register_return_part(equivalents_of)

@@ -370,6 +370,7 @@ SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     "audits:healthz": Sample(nothing, ANYONE, NOBODY),
     "audits:return_detail": Sample(draft, RETURN_READERS, WRONG_METHOD, each_agency=True),
     "audits:return_history": Sample(draft, RETURN_READERS, WRONG_METHOD, each_agency=True),
+    "audits:retention_schedule": Sample(nothing, BUSINESS_UNIT, WRONG_METHOD),
     "audits:invitation_list": Sample(nothing, BUSINESS_UNIT, WRONG_METHOD),
     "audits:invitation_create": Sample(nothing, BUSINESS_UNIT, BUSINESS_UNIT),
     # The link in the email is the key: a valid one opens the page to anyone.

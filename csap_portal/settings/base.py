@@ -251,6 +251,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # The retention schedule (audits/retention.py), early on Sunday morning: what has
+    # expired goes, with its files and history. `manage.py apply_retention --dry-run`
+    # shows what the next run will delete.
+    "apply-retention": {
+        "task": "audits.tasks.apply_retention",
+        "schedule": crontab(day_of_week="sunday", hour=3, minute=30),
+    },
     # Reports whose worker died mid-render are marked failed rather than left spinning.
     "sweep-stuck-reports": {
         "task": "reports.tasks.sweep_stuck_reports",
