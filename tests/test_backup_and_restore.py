@@ -37,6 +37,17 @@ def _reference_data(reference_data: None) -> None:
     """The backup reads committed data, so these tests commit for real."""
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path: Path) -> Path:
+    """A media folder of the test's own, so that the backup holds its files alone."""
+    root = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(root)}},
+    }
+    return root
+
+
 def server() -> dict[str, object]:
     db = connection.settings_dict
     return {
@@ -131,9 +142,10 @@ def restored_rows(name: str) -> tuple[list[tuple], list[tuple]]:
 
 
 def test_a_backup_restored_into_a_new_database_has_the_same_returns_and_documents(
-    partnership, tmp_path, new_database
+    partnership, tmp_path, new_database, media_root
 ):
     folder = backup(tmp_path)
+    assert len([p for p in media_root.rglob("*") if p.is_file()]) == 6
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["counts"]["audits.Return"] == 2
     assert manifest["counts"]["audits.Evidence"] == 6
