@@ -19,7 +19,7 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess  # nosec B404: runs pg_dump and pg_restore with fixed arguments, no shell
+import subprocess  # nosec B404
 import tarfile
 from collections.abc import Iterator
 from contextlib import contextmanager
