@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check migrate seed worker test-services clean
+.PHONY: run test lint check migrate seed worker test-services backup restore clean
 
 $(VENV)/.installed: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ check: $(VENV)/.installed-dev
 ## Starts PostgreSQL and Redis if they are down and installs Chromium if it is missing.
 test-services:
 	bin/test-services
+
+## make backup: the database and the uploaded files, with a manifest, in a new folder under BACKUP_DIR.
+backup: $(VENV)/.installed
+	$(PY) manage.py backup
+
+## make restore BACKUP=var/backups/csap-backup-... RESTORE_DATABASE_URL=... RESTORE_MEDIA_ROOT=...
+## checks the backup's hashes and refuses a target holding data (add REPLACE=1 to overwrite it).
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/csap-backup-..."; exit 2; }
+	@# RESTORE_DATABASE_URL and RESTORE_MEDIA_ROOT reach the command through the
+	@# environment, so that make never prints a database password.
+	$(PY) manage.py restore "$(BACKUP)" $(if $(REPLACE),--replace)
 
 clean:
 	rm -rf $(VENV) var

@@ -11,12 +11,23 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import get_objects_for_user
 
-from .models import ActionItem, Evidence, Invitation, Return, Role, User
+from .models import (
+    ActionItem,
+    Evidence,
+    Invitation,
+    Organisation,
+    OrganisationExport,
+    Return,
+    Role,
+    User,
+)
 
 # Roles that work on their own organisation's returns.
 RETURN_AUTHOR_ROLES = (Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR, Role.SCHOOL_LEAD)
 # Roles that may submit a return for their organisation.
 RETURN_SUBMITTER_ROLES = (Role.AGENCY_LEAD, Role.SCHOOL_LEAD)
+# Roles that may take all of their organisation's data away in one archive.
+ORGANISATION_EXPORT_ROLES = RETURN_SUBMITTER_ROLES
 
 
 def returns_visible_to(user: User) -> QuerySet[Return]:
@@ -72,6 +83,13 @@ def require_business_unit(user: User) -> None:
     raise Http404
 
 
+def can_read_access_log(user: User) -> bool:
+    """Who opened or downloaded a record is for those who assure the partnership's
+    handling of it: the Business Unit and the Independent Scrutineer. The agency,
+    a peer reviewer and the Executive read the return without seeing who else did."""
+    return user.has_role(Role.BUSINESS_UNIT, Role.SCRUTINEER)
+
+
 def invitations_visible_to(user: User) -> QuerySet[Invitation]:
     require_business_unit(user)
     return Invitation.objects.all()
@@ -80,7 +98,7 @@ def invitations_visible_to(user: User) -> QuerySet[Invitation]:
 def get_evidence_for_user(user: User, pk: int) -> Evidence:
     """Evidence is visible to whoever may see its return, or its action's organisation."""
     evidence = (
-        Evidence.objects.select_related("return_obj__cycle__framework", "action")
+        Evidence.objects.select_related("organisation", "return_obj__cycle__framework", "action")
         .filter(pk=pk)
         .first()
     )
@@ -117,3 +135,42 @@ def get_action_for_user(user: User, pk: int, *, write: bool = False) -> ActionIt
     if write and not can_update_action(user, action):
         raise PermissionDenied("You can read this action but not change it.")
     return action
+
+
+def can_export_organisation(user: User, organisation: Organisation) -> bool:
+    """The whole archive is the organisation's lead's to take, and the Business Unit's
+    for any organisation. A contributor drafts parts of a return: a copy of
+    everything, every document included, is for the lead who answers for it."""
+    if user.has_role(Role.BUSINESS_UNIT):
+        return True
+    return user.has_role(*ORGANISATION_EXPORT_ROLES) and organisation.pk in user.organisation_ids
+
+
+def _check_export_access(user: User, organisation: Organisation) -> None:
+    if can_export_organisation(user, organisation):
+        return
+    # Its other members, Executive members and the Scrutineer may read its
+    # returns, so they are told no (403); anyone else must not learn it exists.
+    if organisation.pk in user.organisation_ids or user.has_role(Role.EXECUTIVE, Role.SCRUTINEER):
+        raise PermissionDenied("Only the organisation's lead or the Business Unit can do this.")
+    raise Http404("No such organisation.")
+
+
+def get_organisation_for_export(user: User, pk: int) -> Organisation:
+    organisation = Organisation.objects.filter(pk=pk).first()
+    if organisation is None:
+        raise Http404("No such organisation.")
+    _check_export_access(user, organisation)
+    return organisation
+
+
+def get_export_for_user(user: User, pk: int) -> OrganisationExport:
+    export = (
+        OrganisationExport.objects.select_related("organisation", "requested_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if export is None:
+        raise Http404("No such archive.")
+    _check_export_access(user, export.organisation)
+    return export

@@ -13,6 +13,7 @@ from guardian.admin import GuardedModelAdminMixin
 from simple_history.admin import SimpleHistoryAdmin as _SimpleHistoryAdmin
 
 from .models import (
+    AccessRecord,
     ActionItem,
     AuditCycle,
     Criterion,
@@ -138,3 +139,24 @@ class ReturnAdmin(GuardedModelAdminMixin, SimpleHistoryAdmin):
 class ActionItemAdmin(SimpleHistoryAdmin):
     list_display = ["description", "organisation", "owner", "due_date", "status"]
     list_filter = ["status"]
+
+
+@admin.register(AccessRecord)
+class AccessRecordAdmin(admin.ModelAdmin):
+    """The access log can be read here and nothing more: it is only ever added to by
+    the views that serve records, and only the retention schedule removes entries."""
+
+    list_display = ["at", "user", "kind", "description", "organisation", "client_address"]
+    list_filter = ["kind", "content_type"]
+    search_fields = ["user__email", "user__full_name", "description"]
+    date_hierarchy = "at"
+    list_select_related = ["user", "organisation"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -6,23 +6,29 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .access import returns_visible_to
 from .models import (
+    AccessRecord,
     ActionItem,
     ActionStatus,
+    ActionUpdate,
     AuditCycle,
     Criterion,
     Evidence,
     Invitation,
     Membership,
+    Organisation,
+    OrganisationExport,
     Rating,
     Response,
     Return,
     ReturnStatus,
+    ReviewComment,
     Role,
     ScanStatus,
     Standard,
@@ -269,3 +275,81 @@ def return_history(return_obj: Return, *, limit: int = 500) -> list[HistoryEntry
             entries.append(HistoryEntry(record.history_date, _who(record), what))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def return_access_records(return_obj: Return) -> QuerySet[AccessRecord]:
+    """Who opened the return or downloaded one of its documents (even one since
+    removed), newest first, as one query to page through."""
+    types = ContentType.objects.get_for_models(Return, Evidence)
+    documents = Evidence.history.filter(return_obj_id=return_obj.pk).values("id")
+    return (
+        AccessRecord.objects.filter(
+            Q(content_type=types[Return], object_id=return_obj.pk)
+            | Q(content_type=types[Evidence], object_id__in=documents)
+        )
+        .select_related("user", "content_type")
+        .order_by("-at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationRecords:
+    """Everything an organisation has in the portal, loaded for its archive."""
+
+    organisation: Organisation
+    returns: list[Return]
+    actions: list[ActionItem]
+
+
+def organisation_records(organisation: Organisation) -> OrganisationRecords:
+    """Every return (answers, comments, documents) and every action (progress notes,
+    documents) of the organisation, oldest cycle first: seven queries, however many."""
+    returns = list(
+        Return.objects.filter(organisation=organisation)
+        .select_related("cycle__framework", "submitted_by")
+        .prefetch_related(
+            Prefetch(
+                "responses",
+                queryset=Response.objects.select_related(
+                    "criterion__standard", "updated_by"
+                ).order_by("criterion__standard__position", "criterion__position"),
+            ),
+            Prefetch(
+                "comments",
+                queryset=ReviewComment.objects.select_related("author", "criterion").order_by(
+                    "created_at", "pk"
+                ),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.select_related("criterion", "uploaded_by").order_by(
+                    "uploaded_at", "pk"
+                ),
+            ),
+        )
+        .order_by("cycle__opens_on", "pk")
+    )
+    actions = list(
+        ActionItem.objects.filter(organisation=organisation)
+        .select_related("source_return__cycle", "criterion")
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=ActionUpdate.objects.select_related("author").order_by("created_at", "pk"),
+            ),
+            Prefetch(
+                "evidence",
+                queryset=Evidence.objects.filter(return_obj=None)
+                .select_related("uploaded_by")
+                .order_by("uploaded_at", "pk"),
+            ),
+        )
+        .order_by("due_date", "pk")
+    )
+    return OrganisationRecords(organisation=organisation, returns=returns, actions=actions)
+
+
+def organisation_exports(organisation: Organisation) -> QuerySet[OrganisationExport]:
+    return OrganisationExport.objects.filter(organisation=organisation).select_related(
+        "requested_by"
+    )

@@ -7,9 +7,10 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.db.models import Count
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -20,17 +21,25 @@ from .access import (
     RETURN_AUTHOR_ROLES,
     actions_visible_to,
     can_edit_return,
+    can_export_organisation,
+    can_read_access_log,
     can_submit_return,
     can_update_action,
     get_action_for_user,
     get_evidence_for_user,
+    get_export_for_user,
+    get_organisation_for_export,
     get_return_for_user,
     invitations_visible_to,
     require_business_unit,
 )
 from .forms import ActionProgressForm, InvitationForm, SetPasswordForm, add_service_errors
-from .models import ActionStatus, Organisation, Role, ScanStatus, User
+from .models import AccessKind, ActionStatus, ExportStatus, Organisation, Role, ScanStatus, User
 from .pages import evidence_page_url
+from .retention import retention_due
+
+# How many entries of the access log a page of a return's history shows.
+ACCESS_LOG_PAGE_SIZE = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -51,9 +60,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context["cycles"] = selectors.cycle_summaries()
     if user.has_role(Role.BUSINESS_UNIT):
         context["invitations"] = list(selectors.invitations_pending()[:5])
-    context["organisations"] = list(
-        Organisation.objects.filter(pk__in=user.organisation_ids).order_by("name")
-    )
+    organisations = list(Organisation.objects.filter(pk__in=user.organisation_ids).order_by("name"))
+    context["organisations"] = organisations
+    context["exportable"] = [o for o in organisations if can_export_organisation(user, o)]
     return render(request, "audits/home.html", context)
 
 
@@ -62,6 +71,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     return_obj = get_return_for_user(user, pk)
+    services.access_record_add(
+        request=request,
+        target=return_obj,
+        kind=AccessKind.VIEWED,
+        organisation=return_obj.organisation,
+    )
     return render(
         request,
         "audits/return_detail.html",
@@ -77,13 +92,26 @@ def return_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def return_history(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every change to a return, for anyone who may read the return."""
-    return_obj = get_return_for_user(_user(request), pk)
-    return render(
-        request,
-        "audits/return_history.html",
-        {"return": return_obj, "entries": selectors.return_history(return_obj)},
-    )
+    """Every change to a return, for anyone who may read the return; and, for the
+    Business Unit and the Scrutineer, who opened it, a page at a time."""
+    user = _user(request)
+    return_obj = get_return_for_user(user, pk)
+    context: dict[str, object] = {
+        "return": return_obj,
+        "entries": selectors.return_history(return_obj),
+    }
+    if can_read_access_log(user):
+        paginator = Paginator(selectors.return_access_records(return_obj), ACCESS_LOG_PAGE_SIZE)
+        context["access_page"] = paginator.get_page(request.GET.get("opened"))
+    return render(request, "audits/return_history.html", context)
+
+
+@login_required
+@require_GET
+def retention_schedule(request: HttpRequest) -> HttpResponse:
+    """How long each kind of record is kept, and how many are due to go at the next run."""
+    require_business_unit(_user(request))
+    return render(request, "audits/retention_schedule.html", {"outcomes": retention_due()})
 
 
 @login_required
@@ -256,4 +284,81 @@ def evidence_download(request: HttpRequest, pk: int) -> HttpResponse | FileRespo
         content_type=evidence.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Logged once the file is open, so that only a download that happens is recorded.
+    services.access_record_add(
+        request=request,
+        target=evidence,
+        kind=AccessKind.DOWNLOADED,
+        organisation=evidence.organisation,
+    )
+    return response
+
+
+# --- All our data -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """What "All our data" holds, the archives prepared lately, and the button to ask for one."""
+    user = _user(request)
+    organisation = get_organisation_for_export(user, pk)
+    if request.method == "POST":
+        export = services.organisation_export_request(organisation=organisation, actor=user)
+        messages.success(request, "The archive is being prepared. This page shows its progress.")
+        return redirect("audits:export_detail", pk=export.pk)
+    return render(
+        request,
+        "audits/organisation_export.html",
+        {
+            "organisation": organisation,
+            "exports": selectors.organisation_exports(organisation)[:10],
+            "valid_days": settings.EXPORT_VALID_DAYS,
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for_user(_user(request), pk)
+    return render(request, "audits/export_detail.html", {"export": export, "now": timezone.now()})
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, polled by the page until the archive is ready or fails."""
+    export = get_export_for_user(_user(request), pk)
+    response = render(
+        request, "audits/_export_status.html", {"export": export, "now": timezone.now()}
+    )
+    if request.headers.get("HX-Request") and not export.is_in_progress:
+        # Finished: reload the whole page so that the download link and its heading appear.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+    export = get_export_for_user(_user(request), pk)
+    if export.status != ExportStatus.READY:
+        raise Http404("The archive is not ready.")
+    if export.is_expired():
+        return render(request, "audits/export_expired.html", {"export": export}, status=410)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=export.filename,
+        content_type="application/zip",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    services.access_record_add(
+        request=request,
+        target=export,
+        kind=AccessKind.DOWNLOADED,
+        organisation=export.organisation,
+    )
     return response

@@ -9,8 +9,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audits import services as core
 from audits.forms import add_service_errors
-from audits.models import User
+from audits.models import AccessKind, User
 from section11.access import get_cycle_for_user
 
 from . import services
@@ -202,7 +203,14 @@ def version_download(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_version_for_user(_user(request), pk)
     if version.render_status != RenderStatus.READY:
         raise Http404("The report is not ready yet.")
-    return _pdf_attachment(version)
+    response = _pdf_attachment(version)
+    # A published version is anyone's to download (public_download), so only the
+    # restricted ones, drafts and versions under sign-off, are logged.
+    if version.published_at is None:
+        core.access_record_add(
+            request=request, target=version, kind=AccessKind.DOWNLOADED, organisation=None
+        )
+    return response
 
 
 @require_GET

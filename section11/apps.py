@@ -10,6 +10,9 @@ class Section11Config(AppConfig):
     def ready(self) -> None:
         from audits.models import FrameworkKind
         from audits.pages import register_pages
+        from audits.retention import register_return_part
+
+        from .retention import challenge_events_of, equivalents_of
 
         register_pages(
             FrameworkKind.SECTION_11,
@@ -17,3 +20,6 @@ class Section11Config(AppConfig):
             cycle_page="section11:cycle_tracker",
             documents_page="section11:return_evidence",
         )
+        # Challenge events and equivalents protect their return: they go first.
+        register_return_part(challenge_events_of)
+        register_return_part(equivalents_of)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from audits import services as core
 from audits.access import can_edit_return, can_submit_return, get_return_for_user
 from audits.forms import add_service_errors
-from audits.models import Criterion, FrameworkKind, Return, ScanStatus, User
+from audits.models import AccessKind, Criterion, FrameworkKind, Return, ScanStatus, User
 
 from . import services
 from .forms import ActionForm, EquivalentReturnForm, EvidenceForm, ResponseForm
@@ -33,6 +33,16 @@ def _section11_return(user: User, pk: int, *, write: bool = False) -> Return:
     if return_obj.cycle.framework.kind != FrameworkKind.SECTION_11:
         raise Http404("Not a Section 11 return.")
     return return_obj
+
+
+def _opened(request: HttpRequest, return_obj: Return) -> None:
+    """Log a page of the return as opened: on GET only, never on the saves behind it."""
+    core.access_record_add(
+        request=request,
+        target=return_obj,
+        kind=AccessKind.VIEWED,
+        organisation=return_obj.organisation,
+    )
 
 
 def _criterion_of(return_obj: Return, criterion_pk: int) -> Criterion:
@@ -58,6 +68,7 @@ def _area_url(return_obj: Return, criterion: Criterion) -> str:
 def return_overview(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     return_obj = _section11_return(user, pk)
+    _opened(request, return_obj)
     editable = can_edit_return(user, return_obj)
     return render(
         request,
@@ -136,7 +147,10 @@ def _render_area(
 @login_required
 @require_GET
 def return_area(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    return _render_area(request, _section11_return(_user(request), pk), code)
+    return_obj = _section11_return(_user(request), pk)
+    response = _render_area(request, return_obj, code)
+    _opened(request, return_obj)  # after the area is found: a mistyped area opened nothing
+    return response
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -254,6 +268,8 @@ def return_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The return's documents, and the form to add one."""
     user = _user(request)
     return_obj = _section11_return(user, pk, write=request.method == "POST")
+    if request.method == "GET":
+        _opened(request, return_obj)
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,

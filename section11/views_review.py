@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audits import services as core
 from audits.access import get_return_for_user
 from audits.forms import add_service_errors
-from audits.models import Criterion, FrameworkKind, Return, Role, User
+from audits.models import AccessKind, Criterion, FrameworkKind, Return, Role, User
 
 from . import services
 from .access import get_cycle_for_user
@@ -97,7 +97,15 @@ def _review_page(request: HttpRequest, return_obj: Return, **forms: object) -> H
 @login_required
 @require_GET
 def return_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _review_page(request, _reviewable(_user(request), pk))
+    return_obj = _reviewable(_user(request), pk)
+    # Only the page itself is logged; the review's own forms post elsewhere.
+    core.access_record_add(
+        request=request,
+        target=return_obj,
+        kind=AccessKind.VIEWED,
+        organisation=return_obj.organisation,
+    )
+    return _review_page(request, return_obj)
 
 
 def _back(return_obj: Return, anchor: str = "") -> HttpResponse:

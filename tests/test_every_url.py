@@ -35,6 +35,7 @@ from audits.models import (
     Criterion,
     Evidence,
     Organisation,
+    OrganisationExport,
     Return,
     Role,
     Sector,
@@ -126,6 +127,16 @@ def seen_from_the_other_agency(expected: Expected) -> Expected:
     }
 
 
+# An organisation's whole archive: its lead's and the Business Unit's. Its other
+# members and the oversight readers are told no; outsiders learn nothing.
+EXPORTERS: Expected = {**RETURN_LEAD, "business_unit": OK}
+# The same for the other agency's archive, whose members include the auditor.
+THEIR_EXPORTERS: Expected = {
+    **seen_from_the_other_agency(EXPORTERS),
+    "auditor": 403,
+}
+
+
 # --- The world every persona walks ------------------------------------------------
 
 
@@ -140,6 +151,7 @@ class Side:
     action_evidence: Evidence
     event: ChallengeEvent  # a challenge of the submitted return
     panel_member: ChallengePanelMember
+    export: OrganisationExport  # "All our data", ready to download
 
 
 @dataclass
@@ -204,6 +216,7 @@ def agency_things(
     event = challenge_event_create(
         return_obj=submitted, held_on=TODAY + datetime.timedelta(days=14), actor=business_unit
     )
+    export = core.organisation_export_request(organisation=organisation, actor=lead)
     return Side(
         draft=draft,
         submitted=submitted,
@@ -222,6 +235,7 @@ def agency_things(
         panel_member=challenge_panel_add(
             event=event, role=PanelRole.CHAIR, name="Riley Officer", actor=business_unit
         ),
+        export=core.organisation_export_build(export_id=export.pk),
     )
 
 
@@ -356,6 +370,7 @@ SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     "audits:healthz": Sample(nothing, ANYONE, NOBODY),
     "audits:return_detail": Sample(draft, RETURN_READERS, WRONG_METHOD, each_agency=True),
     "audits:return_history": Sample(draft, RETURN_READERS, WRONG_METHOD, each_agency=True),
+    "audits:retention_schedule": Sample(nothing, BUSINESS_UNIT, WRONG_METHOD),
     "audits:invitation_list": Sample(nothing, BUSINESS_UNIT, WRONG_METHOD),
     "audits:invitation_create": Sample(nothing, BUSINESS_UNIT, BUSINESS_UNIT),
     # The link in the email is the key: a valid one opens the page to anyone.
@@ -366,6 +381,42 @@ SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     "audits:action_list": Sample(nothing, SIGNED_IN, WRONG_METHOD),
     "audits:action_detail": Sample(
         lambda w, s: {"pk": s.action.pk}, RETURN_READERS, RETURN_AUTHORS, each_agency=True
+    ),
+    "audits:organisation_export": (
+        Sample(lambda w, s: {"pk": w.ours.draft.organisation_id}, EXPORTERS, EXPORTERS),
+        Sample(
+            lambda w, s: {"pk": w.theirs.draft.organisation_id},
+            THEIR_EXPORTERS,
+            THEIR_EXPORTERS,
+            label="the other agency's",
+        ),
+    ),
+    "audits:export_detail": (
+        Sample(lambda w, s: {"pk": w.ours.export.pk}, EXPORTERS, WRONG_METHOD),
+        Sample(
+            lambda w, s: {"pk": w.theirs.export.pk},
+            THEIR_EXPORTERS,
+            WRONG_METHOD,
+            label="the other agency's",
+        ),
+    ),
+    "audits:export_status": (
+        Sample(lambda w, s: {"pk": w.ours.export.pk}, EXPORTERS, WRONG_METHOD),
+        Sample(
+            lambda w, s: {"pk": w.theirs.export.pk},
+            THEIR_EXPORTERS,
+            WRONG_METHOD,
+            label="the other agency's",
+        ),
+    ),
+    "audits:export_download": (
+        Sample(lambda w, s: {"pk": w.ours.export.pk}, EXPORTERS, WRONG_METHOD),
+        Sample(
+            lambda w, s: {"pk": w.theirs.export.pk},
+            THEIR_EXPORTERS,
+            WRONG_METHOD,
+            label="the other agency's",
+        ),
     ),
     "audits:evidence_download": (
         Sample(

@@ -6,6 +6,7 @@ need a decision (who may submit, when a framework freezes) live in services.
 
 from __future__ import annotations
 
+from .access_log import AccessKind, AccessRecord
 from .actions import (
     ActionItem,
     ActionStatus,
@@ -13,6 +14,7 @@ from .actions import (
     Reminder,
     ReminderKind,
 )
+from .exports import ExportStatus, OrganisationExport, export_upload_to
 from .frameworks import (
     RATING_RANK,
     RATINGS_NEEDING_ACTION,
@@ -72,6 +74,8 @@ __all__ = [
     "RATING_RANK",
     "SCALE_RATINGS",
     "SECTION_175_TYPES",
+    "AccessKind",
+    "AccessRecord",
     "ActionItem",
     "ActionStatus",
     "ActionUpdate",
@@ -80,6 +84,7 @@ __all__ = [
     "District",
     "EstablishmentType",
     "Evidence",
+    "ExportStatus",
     "Framework",
     "FrameworkKind",
     "Invitation",
@@ -87,6 +92,7 @@ __all__ = [
     "Locality",
     "Membership",
     "Organisation",
+    "OrganisationExport",
     "OrganisationKind",
     "Phase",
     "Rating",
@@ -106,6 +112,7 @@ __all__ = [
     "User",
     "UserManager",
     "evidence_upload_to",
+    "export_upload_to",
     "statutory_section_for",
     "weakest_rating",
 ]

@@ -6,6 +6,7 @@ transaction and records who acted in the history (``_history_user``).
 
 from __future__ import annotations
 
+from .access_log import access_record_add
 from .actions import (
     action_create,
     action_record_progress,
@@ -16,6 +17,11 @@ from .evidence import (
     evidence_rescan_lost,
     evidence_scan,
     quarantine_path,
+)
+from .exports import (
+    organisation_export_build,
+    organisation_export_fail,
+    organisation_export_request,
 )
 from .frameworks import (
     criterion_create,
@@ -62,6 +68,7 @@ __all__ = [
     "InvitationUnusable",
     "StaleResponse",
     "SubmissionBlocked",
+    "access_record_add",
     "action_create",
     "action_record_progress",
     "agency_create",
@@ -81,6 +88,9 @@ __all__ = [
     "invitation_send",
     "invitation_token",
     "membership_add",
+    "organisation_export_build",
+    "organisation_export_fail",
+    "organisation_export_request",
     "quarantine_path",
     "response_moderate",
     "response_save",

@@ -153,6 +153,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "audits.forms.login_username"
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
+# An organisation's "All our data" archive can be downloaded for this long after it
+# is ready; then the retention schedule deletes it. It holds every return and
+# document, so it should not linger.
+EXPORT_VALID_DAYS = env.int("EXPORT_VALID_DAYS", default=3)
 
 # A session ends after 30 minutes without a request (activity renews it, and the
 # autosave script makes requests while someone types) and after 12 hours in all.
@@ -186,12 +190,13 @@ STATICFILES_DIRS = [
     # Bootstrap comes from a pinned Python package and is served by us, never a CDN.
     ("vendor/bootstrap", Path(next(iter(_bootstrap_spec.submodule_search_locations or [])))),
 ]
+# Uploaded evidence lives outside the web root; there is no MEDIA_URL and
+# files are only ever streamed by views that check access.
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "media")))
 STORAGES = {
-    # Uploaded evidence lives outside the web root; there is no MEDIA_URL and
-    # files are only ever streamed by views that check access.
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "media"))},
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
@@ -207,6 +212,10 @@ CLAMD_HOST = env("CLAMD_HOST", default="")
 CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
 CLAMD_TIMEOUT = env.float("CLAMD_TIMEOUT", default=60.0)
 QUARANTINE_ROOT = Path(env("QUARANTINE_ROOT", default=str(VAR_DIR / "quarantine")))
+
+# `manage.py backup` (make backup) writes one folder per backup here: the
+# database dump, the uploaded files and a manifest of their SHA-256s.
+BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 
 # --- Email ------------------------------------------------------------------
 
@@ -259,6 +268,13 @@ CELERY_BEAT_SCHEDULE = {
     "rescan-pending-evidence": {
         "task": "audits.tasks.rescan_pending_evidence",
         "schedule": crontab(minute="*/15"),
+    },
+    # The retention schedule (audits/retention.py), early on Sunday morning: what has
+    # expired goes, with its files and history. `manage.py apply_retention --dry-run`
+    # shows what the next run will delete.
+    "apply-retention": {
+        "task": "audits.tasks.apply_retention",
+        "schedule": crontab(day_of_week="sunday", hour=3, minute=30),
     },
     # Reports whose worker died mid-render are marked failed rather than left spinning.
     "sweep-stuck-reports": {

@@ -3,15 +3,15 @@ and the cycle's data as CSV and XLSX. Every read runs a fixed number of queries.
 
 from __future__ import annotations
 
+from audits.spreadsheets import FORMULA_TRIGGERS, safe_cell
+
 from .exports import (
     ACTION_HEADERS,
-    FORMULA_TRIGGERS,
     RESPONSE_HEADERS,
     ExportTable,
     cycle_rows,
     export_csv,
     export_xlsx,
-    safe_cell,
 )
 from .figures import (
     EQUIVALENT_WORDS,

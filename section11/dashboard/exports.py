@@ -22,6 +22,7 @@ from audits.models import (
     Response,
     Return,
 )
+from audits.spreadsheets import Cell, safe_cell
 
 from .figures import (
     RAG_RATINGS,
@@ -33,19 +34,6 @@ from .figures import (
 )
 
 # --- Exports ----------------------------------------------------------------
-
-Cell = str | int | datetime.date | None
-
-# Spreadsheet programs run a cell that starts with one of these as a formula
-# (OWASP "CSV injection"); a narrative must never become one.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value: Cell) -> Cell:
-    """Text that a spreadsheet could read as a formula, made literal with a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return f"'{value}"
-    return value
 
 
 @dataclass(frozen=True)
