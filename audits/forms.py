@@ -12,11 +12,16 @@ from django.http import HttpRequest
 
 from .models import ActionStatus, Organisation, OrganisationKind, Role, StatutoryPartner, User
 
+# The width of the lockout's username columns. Django's sign-in forms do not limit
+# what is typed, and no address that long belongs to anyone, so cutting it to fit
+# keeps a pasted essay from breaking the sign-in page.
+LOCKOUT_USERNAME_LENGTH = 255
+
 
 def login_username(request: HttpRequest, credentials: dict[str, Any]) -> str:
     """The address a sign-in attempt was for, as the lockout counts it: in lower case,
     since people type their address in any case and it is the same account."""
-    return str(credentials.get("username", "")).strip().lower()
+    return str(credentials.get("username", "")).strip().lower()[:LOCKOUT_USERNAME_LENGTH]
 
 
 class EmailLoginForm(AuthenticationForm):
