@@ -155,6 +155,51 @@ def test_comment_moderate_and_accept(as_persona, own_return, agency_lead, busine
     assert "Please add the training figures" in area
 
 
+def test_a_refused_moderation_is_explained_at_its_answer_keeping_what_was_typed(
+    as_persona, own_return, agency_lead
+):
+    submitted(own_return, agency_lead)
+    second = criteria(own_return)[1]
+    note = "Figures are low. " * 300  # over the 5,000 characters a note may have
+
+    response = as_persona("business_unit").post(
+        reverse("section11:review_moderate", args=[own_return.pk]),
+        {"criterion": second.pk, "moderated_rating": "amber", "moderation_note": note},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    section = html[html.index(f'id="criterion-{second.pk}"') :]
+    section = section[: section.index("</section>")]
+    assert "The moderation is not saved" in section
+    assert f'<a href="#note-{second.pk}">Why: Ensure this value has at most 5000' in section
+    assert note in section  # nothing typed is lost
+    assert '<option value="amber" selected>' in section
+    assert own_return.responses.get(criterion=second).moderated_rating == ""
+
+
+def test_a_refused_comment_on_an_answer_stays_at_that_answer(as_persona, own_return, agency_lead):
+    submitted(own_return, agency_lead)
+    second = criteria(own_return)[1]
+    text = "Ask for the audit. " * 300
+
+    response = as_persona("business_unit").post(
+        reverse("section11:review_comment", args=[own_return.pk]),
+        {"criterion": second.pk, "text": text},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    section = html[html.index(f'id="criterion-{second.pk}"') :]
+    section = section[: section.index("</section>")]
+    assert f'id="comment-{second.pk}-error"' in section
+    assert text in section
+    # The comment box for the whole return stays empty: the comment was about one answer.
+    general = html[html.index('id="comments"') :]
+    assert text not in general[: general.index("</section>")]
+    assert not ReviewComment.objects.exists()
+
+
 def test_returning_for_changes_needs_a_reason_which_the_agency_then_sees(
     as_persona, own_return, agency_lead
 ):
