@@ -244,14 +244,19 @@ def review_equivalent(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("There is no document awaiting a decision.")
     form = EquivalentDecisionForm(request.POST)
     if form.is_valid():
-        services.equivalent_return_decide(
-            equivalent=equivalent,
-            accept=form.cleaned_data["decision"] == "accept",
-            reason=form.cleaned_data["reason"],
-            actor=user,
-        )
-        messages.success(request, "Your decision on the equivalent return is recorded.")
-        return _back(return_obj)
+        try:
+            services.equivalent_return_decide(
+                equivalent=equivalent,
+                accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"],
+                actor=user,
+            )
+        except ValidationError as error:
+            # A colleague decided, or reopened the return, since this page was loaded.
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Your decision on the equivalent return is recorded.")
+            return _back(return_obj)
     return _review_page(request, return_obj, equivalent_form=form)
 
 

@@ -376,6 +376,34 @@ def test_a_rejected_equivalent_goes_back_with_the_reason(client, health_return, 
     assert EquivalentReturn.objects.get().decision_reason == "The SAF is two years old"
 
 
+def test_accepting_an_equivalent_after_the_return_was_reopened_elsewhere_says_why(
+    client, health_return, business_unit
+):
+    """The decision form was still open in another tab when a colleague reopened the return."""
+    return_obj, lead = health_return
+    from section11.services import equivalent_return_submit
+
+    equivalent_return_submit(
+        return_obj=return_obj,
+        form="scat",
+        upload=SimpleUploadedFile("scat.pdf", b"%PDF-1.7\n"),
+        actor=lead,
+    )
+    return_obj.refresh_from_db()
+    core.return_reopen(return_obj=return_obj, reason="Ratings are needed too", actor=business_unit)
+    client.force_login(business_unit)
+
+    response = client.post(
+        reverse("section11:review_equivalent", args=[return_obj.pk]), {"decision": "accept"}
+    )
+
+    assert response.status_code == 400
+    assert "Only a submitted return can be accepted." in response.content.decode()
+    return_obj.refresh_from_db()
+    assert return_obj.status == ReturnStatus.IN_PROGRESS
+    assert return_obj.equivalent.status == EquivalentStatus.PENDING
+
+
 def test_only_health_partners_may_offer_an_equivalent(as_persona, own_return):
     assert (
         as_persona("agency_lead")
