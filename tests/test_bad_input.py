@@ -19,11 +19,14 @@ from __future__ import annotations
 import copy
 import datetime
 import json
+import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.http import HttpResponse
@@ -436,6 +439,30 @@ def test_markup_stored_through_every_form_is_shown_as_text_on_every_page(
                 shown_on.add(resolve(page).view_name)
     assert not problems, "\n".join(problems)
     assert set(SHOWS_STORED_TEXT) <= shown_on, set(SHOWS_STORED_TEXT) - shown_on
+
+
+# Django sends this one as the plain-text body of the reset email, not as HTML.
+PLAIN_TEXT_TEMPLATES = {"registration/password_reset_email.html"}
+APPS = ["audits", "section11", "section175", "multiagency", "reports", "csap_portal"]
+UNESCAPED = re.compile(r"\|\s*safe(seq)?\b|autoescape\s+off|mark_safe|SafeString")
+
+
+def test_no_page_or_report_template_turns_escaping_off():
+    """Every page and PDF is escaped by Django's templates; nothing is marked safe."""
+    root = Path(django_settings.BASE_DIR)
+    templates = [
+        path
+        for path in (root / "templates").rglob("*.html")
+        if path.relative_to(root / "templates").as_posix() not in PLAIN_TEXT_TEMPLATES
+    ]
+    code = [path for app in APPS for path in (root / app).rglob("*.py")]
+    assert len(templates) > 50
+    offenders = [
+        path.relative_to(root).as_posix()
+        for path in [*templates, *code]
+        if "migrations" not in path.parts and UNESCAPED.search(path.read_text())
+    ]
+    assert offenders == []
 
 
 # --- The autosave endpoint, sent what no browser would --------------------------------
