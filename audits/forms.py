@@ -10,13 +10,19 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
+from .evidence import MAX_EVIDENCE_BYTES
 from .models import ActionStatus, Organisation, OrganisationKind, Role, StatutoryPartner, User
+
+# The width of the lockout's username columns. Django's sign-in forms do not limit
+# what is typed, and no address that long belongs to anyone, so cutting it to fit
+# keeps a pasted essay from breaking the sign-in page.
+LOCKOUT_USERNAME_LENGTH = 255
 
 
 def login_username(request: HttpRequest, credentials: dict[str, Any]) -> str:
     """The address a sign-in attempt was for, as the lockout counts it: in lower case,
     since people type their address in any case and it is the same account."""
-    return str(credentials.get("username", "")).strip().lower()
+    return str(credentials.get("username", "")).strip().lower()[:LOCKOUT_USERNAME_LENGTH]
 
 
 class EmailLoginForm(AuthenticationForm):
@@ -35,6 +41,15 @@ class EmailLoginForm(AuthenticationForm):
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+
+class DocumentField(forms.FileField):
+    """An uploaded document (evidence, an S-CAT or SAF). Its input carries the largest
+    size the portal accepts, so that static/js/file-size.js can say at once that a
+    chosen file is too large, before anything is sent."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        return {**super().widget_attrs(widget), "data-max-bytes": str(MAX_EVIDENCE_BYTES)}
 
 
 class InvitationForm(forms.Form):
@@ -108,7 +123,7 @@ class ActionProgressForm(forms.Form):
     note = forms.CharField(
         label="Progress made", max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    evidence = forms.FileField(
+    evidence = DocumentField(
         label="Evidence (optional)",
         required=False,
         help_text=(

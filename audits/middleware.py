@@ -1,4 +1,5 @@
-"""Sessions end after 30 idle minutes and after twelve hours in all."""
+"""Sessions end after 30 idle minutes and after twelve hours in all; a request
+larger than any the portal accepts is refused before its body is read."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+
+from .errors import largest_request_bytes, request_too_large
 
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
@@ -50,3 +53,26 @@ class SessionLifetimeMiddleware:
             if now - request.session.get(SEEN_AT, 0) > settings.SESSION_RENEW_AFTER_SECONDS:
                 request.session[SEEN_AT] = now  # saving the session renews its expiry
         return response
+
+
+class RequestSizeMiddleware:
+    """Refuses, with a page that says why, a request whose Content-Length is larger
+    than the largest the portal accepts (a document at the evidence limit and the
+    form around it). It answers before anything reads the body, so a mistaken
+    upload of a huge file is neither read nor stored in a temporary file.
+
+    Smaller excesses (too much text, too many fields) are Django's own limits,
+    refused by the 400 handler in ``audits.errors``.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0  # Django reads an unreadable length as no body at all.
+        if size > largest_request_bytes():
+            return request_too_large(request, size=size)
+        return self.get_response(request)

@@ -40,3 +40,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("audits.urls")),
 ]
+
+# Too much form data, or a request that cannot be read: a page that says so.
+handler400 = "audits.errors.bad_request"

@@ -6,8 +6,8 @@ and the screen never disagree) and shapes them for the template;
 ``html_to_pdf`` turns the HTML into a tagged PDF/UA-1 file with WeasyPrint.
 
 Nothing is fetched over the network: fonts come from the machine (DejaVu or
-Liberation), styles are inline and charts are inline SVG, so the URL fetcher
-refuses every scheme but ``file:`` and ``data:``.
+Liberation), styles are inline and charts are inline SVG. The URL fetcher takes
+``data:`` URIs and the portal's own static files and refuses everything else.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ import datetime
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -59,13 +62,43 @@ SECTION11_SECTIONS = (
 )
 
 
+def static_roots() -> list[Path]:
+    """The folders of the portal's own static files, as shipped and as collected."""
+    folders = [settings.STATIC_ROOT]
+    for entry in settings.STATICFILES_DIRS:
+        folders.append(entry[1] if isinstance(entry, tuple) else entry)
+    return [Path(folder).resolve() for folder in folders]
+
+
+class PortalURLFetcher(URLFetcher):
+    """Fetches ``data:`` URIs and the portal's own static files, and nothing else.
+
+    Stored text is escaped, so it cannot add an image or a stylesheet to a report;
+    this is the second wall. Were markup ever to get through, it still could not
+    make the renderer read a file of the server (a key, /etc/passwd) or contact
+    an address on its network.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols=LOCAL_SCHEMES, allow_redirects=False)
+        self.roots = static_roots()
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if url[:5].lower() == "file:" and not self.is_static_file(url):
+            raise ValueError(f"refused {url}: not one of the portal's static files")
+        return super().fetch(url, headers)
+
+    def is_static_file(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.netloc not in ("", "localhost"):
+            return False  # a file on another machine
+        path = Path(url2pathname(parts.path)).resolve()  # no "..", no symbolic link out
+        return path.is_file() and any(path.is_relative_to(root) for root in self.roots)
+
+
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF/UA-1 document from HTML whose styles and images are all local."""
-    document = HTML(
-        string=html,
-        base_url=str(settings.BASE_DIR),
-        url_fetcher=URLFetcher(allowed_protocols=LOCAL_SCHEMES),
-    )
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=PortalURLFetcher())
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 

@@ -6,6 +6,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 
+from audits.forms import DocumentField
 from audits.models import (
     Criterion,
     Framework,
@@ -111,7 +112,7 @@ class ResponseForm(forms.Form):
 class EvidenceForm(_Form):
     submit_label = "Upload"
 
-    file = forms.FileField(
+    file = DocumentField(
         label="Document",
         help_text=(
             "PDF, Word (.docx), Excel (.xlsx), PowerPoint (.pptx), plain text, PNG or JPEG; "
@@ -142,9 +143,7 @@ class EquivalentReturnForm(_Form):
     submit_label = "Submit this document as our return"
 
     form = forms.ChoiceField(label="Which form", choices=EquivalentForm.choices)
-    file = forms.FileField(
-        label="Your completed form", help_text="PDF, Word or Excel; up to 20 MB."
-    )
+    file = DocumentField(label="Your completed form", help_text="PDF, Word or Excel; up to 20 MB.")
 
 
 # --- Review -----------------------------------------------------------------

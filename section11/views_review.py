@@ -87,7 +87,11 @@ def _review_page(request: HttpRequest, return_obj: Return, **forms: object) -> H
         "deadline_form": DeadlineForm(initial={"extended_deadline": return_obj.extended_deadline}),
         "comment_form": CommentForm(),
         "equivalent_form": EquivalentDecisionForm(),
-        "moderation_form": ModerationForm(ratings=ratings),
+        # A refused moderation or comment on one answer is shown at that answer,
+        # with the message beside its field and what was typed still there.
+        "failed_criterion": None,
+        "moderation_form": None,
+        "criterion_comment_form": None,
     }
     context.update(forms)
     status = 400 if any(getattr(f, "errors", None) for f in forms.values()) else 200
@@ -142,6 +146,10 @@ def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, "Your comment is added.")
         return _back(return_obj, f"criterion-{criterion.pk}" if criterion else "comments")
+    if criterion is not None:
+        return _review_page(
+            request, return_obj, criterion_comment_form=form, failed_criterion=criterion.pk
+        )
     return _review_page(request, return_obj, comment_form=form)
 
 
@@ -164,7 +172,7 @@ def review_moderate(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, f"The moderated rating for {criterion.code} is saved.")
         return _back(return_obj, f"criterion-{criterion.pk}")
-    return _review_page(request, return_obj, moderation_form=form)
+    return _review_page(request, return_obj, moderation_form=form, failed_criterion=criterion.pk)
 
 
 @login_required
@@ -252,6 +260,8 @@ def review_equivalent(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=user,
             )
         except ValidationError as error:
+            # A colleague decided or reopened the return since this page was loaded,
+            # or its document has not yet been cleared by the virus scanner.
             add_service_errors(form, error)
         else:
             messages.success(request, "Your decision on the equivalent return is recorded.")

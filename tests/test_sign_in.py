@@ -100,6 +100,26 @@ def test_the_pause_ends_after_the_cool_off(client, agency_lead, password):
         assert response.status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("sign_in", "message"),
+    [
+        ("login", "The email address or password is not right."),
+        ("admin:login", "Please enter the correct email address and password"),
+    ],
+)
+def test_an_address_too_long_to_be_anyones_is_refused_like_a_wrong_one(client, sign_in, message):
+    """The lockout records the address tried; one longer than its column must not break it."""
+    from axes.models import AccessAttempt
+
+    long_address = "a" * 100_000 + "@test.csap.example"
+    response = client.post(reverse(sign_in), {"username": long_address, "password": "guess"})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    attempt = AccessAttempt.objects.get()
+    assert attempt.username == long_address[:255]
+
+
 def test_a_lockout_for_one_account_does_not_lock_out_a_colleague(
     client, agency_lead, contributor, password
 ):

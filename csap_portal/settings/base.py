@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before anything reads the body (CSRF reads it in process_view, which runs later).
+    "audits.middleware.RequestSizeMiddleware",
     "audits.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -216,6 +218,15 @@ QUARANTINE_ROOT = Path(env("QUARANTINE_ROOT", default=str(VAR_DIR / "quarantine"
 # `manage.py backup` (make backup) writes one folder per backup here: the
 # database dump, the uploaded files and a manifest of their SHA-256s.
 BACKUP_DIR = Path(env("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+
+# How much a request may carry. Documents (evidence, S-CAT/SAF forms) are up to
+# 20 MB (audits.evidence); everything else in a form is capped here, Django's
+# defaults written down because audits.middleware.RequestSizeMiddleware and the
+# pages in audits.errors state them. A body over 20 MB plus the form data limit
+# is refused before it is read; the proxy in front should allow at least that.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MB of text in one form
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
 
 # --- Email ------------------------------------------------------------------
 

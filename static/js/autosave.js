@@ -69,7 +69,8 @@
       const response = await fetch(form.action, {
         method: "POST",
         body,
-        headers: { "X-Autosave": "1", "X-CSRFToken": token },
+        // JSON, so that even a refusal before the view (too large) is a message to show.
+        headers: { "X-Autosave": "1", "X-CSRFToken": token, Accept: "application/json" },
         credentials: "same-origin",
       });
       const signedOut =

@@ -5,9 +5,11 @@ written and never interpreted as markup."""
 from __future__ import annotations
 
 import datetime
+import http.server
 import io
 import logging
 import re
+import threading
 from collections.abc import Iterator, Sequence
 
 import pytest
@@ -589,6 +591,117 @@ def test_html_to_pdf_never_fetches_over_the_network(caplog):
     assert pdf.startswith(b"%PDF-")
     refused = [r.getMessage() for r in caplog.records if "disallowed protocol" in r.getMessage()]
     assert len(refused) == 2
+
+
+class Listener:
+    """A real HTTP server on the loopback that records every request made of it."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        listener = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                listener.paths.append(self.path)
+                body = b'body::before { content: "FETCHED-FROM-THE-NETWORK" }'
+                self.send_response(200)
+                self.send_header("Content-Type", "text/css")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    listening = Listener()
+    listening.thread.start()
+    yield listening
+    listening.server.shutdown()
+    listening.server.server_close()
+
+
+def hostile_text(listener: Listener) -> list[str]:
+    return [
+        '<img src="file:///etc/passwd" alt="x">',
+        f'<link rel="stylesheet" href="{listener.url("/theme.css")}">',
+        "<script>document.title = 'Altered'</script>",
+    ]
+
+
+def test_markup_in_stored_text_is_printed_literally_and_fetches_nothing(this_year, listener):
+    image, stylesheet, script = hostile_text(listener)
+    birch = Organisation.objects.get(name="Birch Council")
+    birch.name = f"Birch Council {stylesheet}"
+    birch.save()
+    event = birch.returns.get(cycle=this_year).challenge
+    event.summary = f"Strong leadership. {image}"
+    event.save()
+    finding = event.findings.exclude(findings="").first()
+    finding.findings = script
+    finding.save()
+
+    pdf = render(
+        this_year,
+        title=f"Section 11 summary {script}",
+        themes=f"{image}\n\n{stylesheet}",
+        recommendations=f"{script}\n{stylesheet}",
+    )
+
+    text = " ".join(page_texts(PdfReader(io.BytesIO(pdf))))
+    assert listener.paths == []
+    assert "root:" not in text  # nothing of /etc/passwd
+    assert "FETCHED-FROM-THE-NETWORK" not in text
+    assert text.count(image) >= 2  # a theme and the event's summary
+    assert text.count(stylesheet) >= 3  # a theme, a recommendation and the agency's name
+    assert text.count(script) >= 3  # the title, a recommendation and a finding
+
+
+def test_the_renderer_reads_only_the_portals_static_files_and_data_uris(
+    settings, tmp_path, listener, caplog
+):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "print.css").write_text('body::before { content: "STATIC-STYLESHEET" }')
+    (tmp_path / "secret.css").write_text('body::after { content: "SECRET-FILE" }')
+    (static / "escape.css").symlink_to(tmp_path / "secret.css")
+    settings.STATICFILES_DIRS = [static]
+    settings.STATIC_ROOT = tmp_path / "collected"
+    links = [
+        (static / "print.css").as_uri(),
+        "data:text/css,body%7Bcolor%3A%23111%7Dp%3A%3Aafter%7Bcontent%3A%22DATA-URI%22%7D",
+        (tmp_path / "secret.css").as_uri(),
+        f"file://{static}/../secret.css",
+        (static / "escape.css").as_uri(),
+        "file:///etc/passwd",
+        listener.url("/print.css"),
+    ]
+    html = (
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Fetch test</title>'
+        + "".join(f'<link rel="stylesheet" href="{link}">' for link in links)
+        + '</head><body><p>Text</p><img src="file:///etc/hostname" alt="Host"></body></html>'
+    )
+
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        text = " ".join(page_texts(PdfReader(io.BytesIO(html_to_pdf(html)))))
+
+    assert "STATIC-STYLESHEET" in text
+    assert "DATA-URI" in text
+    assert "SECRET-FILE" not in text
+    assert listener.paths == []
+    refused = " ".join(r.getMessage() for r in caplog.records)
+    for link in [*links[2:6], "file:///etc/hostname"]:
+        assert f"refused {link}: not one of the portal's static files" in refused, link
+    assert "disallowed protocol" in refused
 
 
 # --- The demo partnership ---------------------------------------------------------

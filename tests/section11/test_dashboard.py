@@ -25,9 +25,11 @@ from audits.models import (
     FrameworkKind,
     Organisation,
     Rating,
+    Response,
     Return,
     Role,
     Sector,
+    Standard,
     User,
     weakest_rating,
 )
@@ -658,6 +660,53 @@ def test_xlsx_export_drops_control_characters_that_would_hide_a_formula(author):
         "'=1+1",
         "ok",
     ]
+
+
+def test_no_cell_of_either_export_can_become_a_formula_whoever_wrote_its_text(author):
+    """Agency names, framework wording and cycle names are stored text too, not only
+    what agencies type: every cell of every sheet is neutralised."""
+    agency = AgencyFactory(name="=cmd|' /C calc'!A0")
+    framework = framework_with_criteria(standards=1)
+    framework.name = "-Framework"
+    framework.save()
+    Standard.objects.filter(framework=framework).update(title="+Leadership")
+    Criterion.objects.filter(standard__framework=framework).update(text="@Is it in place?")
+    cycle = open_cycle(agency, framework=framework)
+    cycle.name = "=Section 11 audit"
+    cycle.save()
+    complete(cycle.returns.get(), [NA, A], author, narratives=["\t=1+1", "\r=1+1"])
+    services.action_create(
+        organisation=agency,
+        source_return=cycle.returns.get(),
+        description='=HYPERLINK("http://attacker.example")',
+        owner="@Head of HR",
+        due_date=timezone.localdate() + datetime.timedelta(days=30),
+        actor=author,
+    )
+    Response.objects.filter(rating=NA).update(not_applicable_reason="-Not ours")
+
+    rows = list(csv.reader(io.StringIO(dashboard.export_csv(cycle).decode("utf-8-sig"))))
+    workbook = openpyxl.load_workbook(io.BytesIO(dashboard.export_xlsx(cycle)))
+    cells = [value for row in rows for value in row] + [
+        cell.value
+        for sheet in workbook.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if isinstance(cell.value, str)
+    ]
+
+    assert not [c for c in cells if c.startswith(dashboard.FORMULA_TRIGGERS)]
+    for planted in [
+        "'=cmd|' /C calc'!A0",
+        "'+Leadership",
+        "'@Is it in place?",
+        "'\t=1+1",
+        "'-Not ours",
+        "'@Head of HR",
+        "'=Section 11 audit",
+        "'-Framework",
+    ]:
+        assert planted in " ".join(cells), planted
 
 
 # --- Who may see what -------------------------------------------------------

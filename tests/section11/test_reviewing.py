@@ -155,6 +155,51 @@ def test_comment_moderate_and_accept(as_persona, own_return, agency_lead, busine
     assert "Please add the training figures" in area
 
 
+def test_a_refused_moderation_is_explained_at_its_answer_keeping_what_was_typed(
+    as_persona, own_return, agency_lead
+):
+    submitted(own_return, agency_lead)
+    second = criteria(own_return)[1]
+    note = "Figures are low. " * 300  # over the 5,000 characters a note may have
+
+    response = as_persona("business_unit").post(
+        reverse("section11:review_moderate", args=[own_return.pk]),
+        {"criterion": second.pk, "moderated_rating": "amber", "moderation_note": note},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    section = html[html.index(f'id="criterion-{second.pk}"') :]
+    section = section[: section.index("</section>")]
+    assert "The moderation is not saved" in section
+    assert f'<a href="#note-{second.pk}">Why: Ensure this value has at most 5000' in section
+    assert note in section  # nothing typed is lost
+    assert '<option value="amber" selected>' in section
+    assert own_return.responses.get(criterion=second).moderated_rating == ""
+
+
+def test_a_refused_comment_on_an_answer_stays_at_that_answer(as_persona, own_return, agency_lead):
+    submitted(own_return, agency_lead)
+    second = criteria(own_return)[1]
+    text = "Ask for the audit. " * 300
+
+    response = as_persona("business_unit").post(
+        reverse("section11:review_comment", args=[own_return.pk]),
+        {"criterion": second.pk, "text": text},
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    section = html[html.index(f'id="criterion-{second.pk}"') :]
+    section = section[: section.index("</section>")]
+    assert f'id="comment-{second.pk}-error"' in section
+    assert text in section
+    # The comment box for the whole return stays empty: the comment was about one answer.
+    general = html[html.index('id="comments"') :]
+    assert text not in general[: general.index("</section>")]
+    assert not ReviewComment.objects.exists()
+
+
 def test_returning_for_changes_needs_a_reason_which_the_agency_then_sees(
     as_persona, own_return, agency_lead
 ):
@@ -329,6 +374,34 @@ def test_a_rejected_equivalent_goes_back_with_the_reason(client, health_return, 
     return_obj.refresh_from_db()
     assert return_obj.status == ReturnStatus.RETURNED
     assert EquivalentReturn.objects.get().decision_reason == "The SAF is two years old"
+
+
+def test_accepting_an_equivalent_after_the_return_was_reopened_elsewhere_says_why(
+    client, health_return, business_unit
+):
+    """The decision form was still open in another tab when a colleague reopened the return."""
+    return_obj, lead = health_return
+    from section11.services import equivalent_return_submit
+
+    equivalent_return_submit(
+        return_obj=return_obj,
+        form="scat",
+        upload=SimpleUploadedFile("scat.pdf", b"%PDF-1.7\n"),
+        actor=lead,
+    )
+    return_obj.refresh_from_db()
+    core.return_reopen(return_obj=return_obj, reason="Ratings are needed too", actor=business_unit)
+    client.force_login(business_unit)
+
+    response = client.post(
+        reverse("section11:review_equivalent", args=[return_obj.pk]), {"decision": "accept"}
+    )
+
+    assert response.status_code == 400
+    assert "Only a submitted return can be accepted." in response.content.decode()
+    return_obj.refresh_from_db()
+    assert return_obj.status == ReturnStatus.IN_PROGRESS
+    assert return_obj.equivalent.status == EquivalentStatus.PENDING
 
 
 def test_only_health_partners_may_offer_an_equivalent(as_persona, own_return):
