@@ -40,6 +40,7 @@ from .organisations import (
 from .people import (
     ORGANISATION_ROLES,
     OVERSIGHT_ROLES,
+    TWO_FACTOR_ROLES,
     Role,
     StatutoryPartner,
     User,
@@ -69,6 +70,7 @@ __all__ = [
     "RATING_RANK",
     "SCALE_RATINGS",
     "SECTION_175_TYPES",
+    "TWO_FACTOR_ROLES",
     "ActionItem",
     "ActionStatus",
     "ActionUpdate",
