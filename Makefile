@@ -30,7 +30,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit --quiet --recursive --exclude "*/migrations/*" \
-		audits section11 section175 multiagency reports csap_portal
+		accounts audits section11 section175 multiagency reports csap_portal
 
 check: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=csap_portal.settings.test $(PY) manage.py check --fail-level WARNING

@@ -111,6 +111,13 @@ SIGNATORIES: Expected = {**OVERSIGHT, "business_unit": 403, "scrutineer": 403}
 FROZEN: Expected = {**BUSINESS_UNIT, "business_unit": 403}
 # A key that opens nothing (a forged invitation, a report not yet published).
 NOT_FOUND: Expected = dict.fromkeys(EVERYONE, 404)
+# Two-factor sign-in can be turned off only by those whose role does not need it.
+TWO_FACTOR_OPTIONAL: Expected = {
+    **SIGNED_IN,
+    "business_unit": 403,
+    "executive": 403,
+    "scrutineer": 403,
+}
 
 
 def seen_from_the_other_agency(expected: Expected) -> Expected:
@@ -351,6 +358,16 @@ SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
         lambda w, s: {"uidb64": w.reset_uid, "token": w.reset_token}, ANYONE, ANYONE
     ),
     "password_reset_complete": Sample(nothing, ANYONE, NOBODY),
+    # --- accounts: each person's own account, and two-factor sign-in
+    "accounts:account": Sample(nothing, SIGNED_IN, WRONG_METHOD),
+    "accounts:email_change": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:password_change": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    # Sessions past two-factor sign-in are sent on; those without it are sent home.
+    "accounts:otp_verify": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:otp_recover": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:otp_setup": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:recovery_codes": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:otp_turn_off": Sample(nothing, TWO_FACTOR_OPTIONAL, TWO_FACTOR_OPTIONAL),
     # --- audits
     "audits:home": Sample(nothing, SIGNED_IN, WRONG_METHOD),
     "audits:healthz": Sample(nothing, ANYONE, NOBODY),

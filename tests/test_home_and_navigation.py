@@ -119,6 +119,7 @@ def test_navigation_shows_only_what_the_role_may_use(as_persona, persona):
     assert nav_labels(html) == expected
     assert "Skip to main content" in html
     assert "Sign out" in html
+    assert f'href="{reverse("accounts:account")}">Your account</a>' in html
 
 
 def test_technical_staff_see_the_admin_site_link(client):
