@@ -142,3 +142,16 @@ class PortalPasswordChangeForm(PasswordChangeForm):
         )
         self.fields["new_password2"].label = "Type the new password again"
         self.helper = _helper()
+
+
+class DisableForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this account being disabled?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: left the partnership on 31 March. Kept in the account's history.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

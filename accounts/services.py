@@ -1,4 +1,4 @@
-"""Every write about an account: two-factor sign-in, email and password.
+"""Every write about an account: two-factor sign-in, email and password, leavers.
 
 Devices are django-otp's: a TOTP device (the authenticator app) and a static
 device holding the ten single-use recovery codes. Each wrong code is counted on
@@ -11,18 +11,21 @@ from __future__ import annotations
 import datetime
 import logging
 import math
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from guardian.models import UserObjectPermission
 
-from audits.models import User
+from audits.models import Invitation, User
 from audits.services._common import save
 
 from .models import AccountSession
@@ -185,6 +188,21 @@ def two_factor_turn_off(*, user: User) -> None:
     _record(user, actor=user, event="Two-factor sign-in turned off")
 
 
+@transaction.atomic
+def two_factor_reset(*, user: User, actor: User) -> int:
+    """The Business Unit's answer to a lost phone: the person's authenticator and
+    recovery codes are removed and their sessions end, so that whoever has the
+    phone or a signed-in browser cannot use them. Those who need two-factor sign-in
+    set it up again when they next sign in. Returns the number of sessions ended."""
+    if user.pk == actor.pk:
+        raise ValidationError(
+            "To move your own two-factor sign-in to a new phone, use Your account."
+        )
+    _devices_remove(user)
+    _record(user, actor=actor, event="Two-factor sign-in reset")
+    return sessions_end(user=user)
+
+
 # Email and password ---------------------------------------------------------------
 
 
@@ -232,3 +250,62 @@ def user_password_change(*, user: User, password: str, keep_session: str | None)
     _record(user, actor=user, event="Password changed")
     _notify(user, kind="password_changed", to=user.email)
     return sessions_end(user=user, keep=keep_session)
+
+
+# Leavers -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Disabled:
+    """What disabling an account took away, to tell the officer who did it."""
+
+    sessions: int
+    invitations: int
+    grants: int
+
+
+@transaction.atomic
+def user_disable(*, user: User, reason: str, actor: User) -> Disabled:
+    """A leaver, in one step: the account can no longer sign in, every session it
+    has ends now, the invitations it sent that nobody has used yet are withdrawn,
+    and what it was given one object at a time (a return as a challenge peer, say)
+    is taken away. Roles and memberships stay, so that enabling it again restores
+    them; a disabled account holds no role meanwhile (User.roles)."""
+    reason = reason.strip()
+    if user.pk == actor.pk:
+        raise ValidationError("You cannot disable your own account. Ask a colleague.")
+    if not user.is_active:
+        raise ValidationError("This account is already disabled.")
+    if not reason:
+        raise ValidationError({"reason": "Say why the account is disabled, for the record."})
+    user.is_active = False
+    user.disabled_reason = reason
+    _record(user, actor=actor, event="Disabled")
+    now = timezone.now()
+    invitations = 0
+    pending = Invitation.objects.select_for_update().filter(
+        Q(invited_by=user) | Q(email__iexact=user.email),
+        accepted_at=None,
+        revoked_at=None,
+        expires_at__gt=now,
+    )
+    for invitation in pending:
+        invitation.revoked_at = now
+        save(invitation, actor=actor)
+        invitations += 1
+    grants, _ = UserObjectPermission.objects.filter(user=user).delete()
+    sessions = sessions_end(user=user)
+    logger.info("Account %s disabled by %s", user.pk, actor.pk)
+    return Disabled(sessions=sessions, invitations=invitations, grants=grants)
+
+
+@transaction.atomic
+def user_enable(*, user: User, actor: User) -> None:
+    """Let a disabled account sign in again, with the roles it had. What it was given
+    one object at a time is not given back: that has to be granted again."""
+    if user.is_active:
+        raise ValidationError("This account is not disabled.")
+    user.is_active = True
+    user.disabled_reason = ""
+    _record(user, actor=actor, event="Enabled again")
+    logger.info("Account %s enabled again by %s", user.pk, actor.pk)

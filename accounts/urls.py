@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import views, views_people
 
 app_name = "accounts"
 
@@ -15,4 +15,13 @@ urlpatterns = [
     path("account/two-factor/set-up/", views.otp_setup, name="otp_setup"),
     path("account/two-factor/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("account/two-factor/turn-off/", views.otp_turn_off, name="otp_turn_off"),
+    path("people/", views_people.person_list, name="person_list"),
+    path("people/<int:pk>/", views_people.person_detail, name="person_detail"),
+    path("people/<int:pk>/disable/", views_people.person_disable, name="person_disable"),
+    path("people/<int:pk>/enable/", views_people.person_enable, name="person_enable"),
+    path(
+        "people/<int:pk>/two-factor-reset/",
+        views_people.person_two_factor_reset,
+        name="person_two_factor_reset",
+    ),
 ]

@@ -33,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Reports", "reports:report_list", user.is_oversight),
         ("Frameworks", "section11:framework_list", business_unit),
         ("Invitations", "audits:invitation_list", business_unit),
+        ("People", "accounts:person_list", user.is_oversight),
         ("Admin site", "admin:index", user.is_staff),
     ]
     path = request.path

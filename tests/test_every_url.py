@@ -163,6 +163,7 @@ class World:
     invitation_token: str
     reset_uid: str
     reset_token: str
+    colleague: User  # someone the people pages are about
 
 
 def pdf(name: str = "minutes.pdf") -> SimpleUploadedFile:
@@ -303,6 +304,7 @@ def world(
         invitation_token=core.invitation_token(invitation),
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
+        colleague=UserFactory(full_name="Lee Colleague", roles=[Role.AGENCY_CONTRIBUTOR]),
     )
 
 
@@ -348,6 +350,10 @@ def version(world: World, side: Side) -> dict[str, object]:
     return {"pk": world.version.pk}
 
 
+def colleague(world: World, side: Side) -> dict[str, object]:
+    return {"pk": world.colleague.pk}
+
+
 SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     # Signing in and out, and resetting a password: open to all.
     "login": Sample(nothing, ANYONE, ANYONE),  # a signed-in person is sent home
@@ -368,6 +374,12 @@ SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     "accounts:otp_setup": Sample(nothing, SIGNED_IN, SIGNED_IN),
     "accounts:recovery_codes": Sample(nothing, SIGNED_IN, SIGNED_IN),
     "accounts:otp_turn_off": Sample(nothing, TWO_FACTOR_OPTIONAL, TWO_FACTOR_OPTIONAL),
+    # --- accounts: the people pages (the Business Unit manages; oversight reads)
+    "accounts:person_list": Sample(nothing, OVERSIGHT, WRONG_METHOD),
+    "accounts:person_detail": Sample(colleague, OVERSIGHT, WRONG_METHOD),
+    "accounts:person_disable": Sample(colleague, BUSINESS_UNIT, BUSINESS_UNIT),
+    "accounts:person_enable": Sample(colleague, WRONG_METHOD, BUSINESS_UNIT),
+    "accounts:person_two_factor_reset": Sample(colleague, WRONG_METHOD, BUSINESS_UNIT),
     # --- audits
     "audits:home": Sample(nothing, SIGNED_IN, WRONG_METHOD),
     "audits:healthz": Sample(nothing, ANYONE, NOBODY),

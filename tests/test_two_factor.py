@@ -384,6 +384,7 @@ def world_urls(agency, business_unit) -> dict[str, str]:
         {
             "section11:cycle_tracker": reverse("section11:cycle_tracker", args=[cycle.pk]),
             "section11:return_overview": reverse("section11:return_overview", args=[return_obj.pk]),
+            "accounts:person_detail": reverse("accounts:person_detail", args=[business_unit.pk]),
             "admin:index": "/admin/",
         }
     )

@@ -1,5 +1,5 @@
-"""Accounts in a real browser: setting up two-factor sign-in at first sign-in, and a
-password changed from Your account."""
+"""Accounts in a real browser: setting up two-factor sign-in at first sign-in, a leaver
+disabled from the people pages, and a password changed from Your account."""
 
 from __future__ import annotations
 
@@ -61,6 +61,41 @@ def test_a_scrutineer_sets_up_two_factor_at_first_sign_in_then_signs_in_with_a_c
     page.get_by_label("6-digit code").fill(totp_code(TOTPDevice.objects.get(user=scrutineer)))
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Welcome, Rowan")).to_be_visible()
+
+
+def test_a_business_unit_officer_disables_a_leaver_who_is_signed_out_at_the_next_click(
+    page: Page, browser, live_server, business_unit, agency_lead
+):
+    leaver = browser.new_context(base_url=live_server.url).new_page()
+    sign_in(leaver, agency_lead.email)
+
+    sign_in(page, business_unit.email)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="People").click()
+    expect(page.get_by_role("heading", name="People")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Name or email contains").fill("Morgan")
+    page.get_by_role("button", name="Apply").click()
+    page.get_by_role("link", name="Morgan Lead").click()
+    expect(page.get_by_role("heading", name="Morgan Lead")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Disable account").click()
+
+    page.get_by_role("button", name="Disable account").click()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Why is this account being disabled?").fill("Left the partnership.")
+    page.get_by_role("button", name="Disable account").click()
+    expect(page.get_by_text("Morgan Lead's account is disabled. 1 session ended")).to_be_visible()
+    expect(page.get_by_text("Disabled: Left the partnership.").first).to_be_visible()
+    assert_accessible(page)
+
+    leaver.get_by_role("navigation", name="Main").get_by_role("link", name="Action plan").click()
+    expect(leaver.get_by_role("heading", name="Sign in")).to_be_visible()
+    leaver.get_by_label("Email address").fill(agency_lead.email)
+    leaver.get_by_label("Password").fill(PASSWORD)
+    leaver.get_by_role("button", name="Sign in").click()
+    expect(leaver.get_by_text("The email address or password is not right.").first).to_be_visible()
+    leaver.context.close()
 
 
 def test_an_agency_lead_changes_their_password_from_your_account(page: Page, agency_lead):
