@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check migrate seed worker test-services clean
+.PHONY: run test lint check migrate seed worker test-services clean demo-code
 
 $(VENV)/.installed: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 ## make run: install, migrate, load the demo data and serve http://$(HOST):$(PORT) with a worker.
 run: $(VENV)/.installed
 	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bin/run-portal
+
+## make demo-code EMAIL=business.unit@demo.csap.example: a demo account's two-factor code.
+demo-code: $(VENV)/.installed
+	$(PY) manage.py demo_code "$(EMAIL)"
 
 ## make test: lint, Django checks, and the whole pytest suite on PostgreSQL, Redis and Chromium.
 test: $(VENV)/.installed-dev test-services lint check

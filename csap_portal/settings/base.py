@@ -169,6 +169,8 @@ OTP_TOTP_ISSUER = "CSAP Assurance Portal"
 OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 RECOVERY_CODE_COUNT = 10
+# Demo accounts only: `manage.py demo_code` prints their current code.
+DEMO_EMAIL_DOMAIN = "demo.csap.example"
 
 # A session ends after 30 minutes without a request (activity renews it, and the
 # autosave script makes requests while someone types) and after 12 hours in all.
