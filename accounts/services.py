@@ -96,6 +96,7 @@ def _check_code(device: Device, code: str, *, wrong: str) -> None:
     if not verified:
         logger.warning("Wrong two-factor code for account %s (%s)", device.user_id, device.name)
         raise ValidationError(wrong, code="wrong")
+    logger.info("Two-factor code accepted for account %s (%s)", device.user_id, device.name)
 
 
 def authenticator_for(user: User) -> TOTPDevice | None:

@@ -221,6 +221,19 @@ def test_repeated_wrong_codes_make_the_next_try_wait_even_with_the_right_code(bu
     assert device.throttling_failure_count == 0
 
 
+def test_every_code_tried_is_logged(business_unit, caplog):
+    device = authenticator(business_unit)
+    client, landed = password_sign_in(business_unit)
+    with caplog.at_level("INFO", logger="accounts.services"):
+        client.post(landed, {"code": "000000"})
+        with time_machine.travel(timezone.now() + datetime.timedelta(seconds=2)):
+            client.post(landed, {"code": current_code(device)})
+    assert [r.getMessage() for r in caplog.records if r.name == "accounts.services"] == [
+        f"Wrong two-factor code for account {business_unit.pk} (Authenticator app)",
+        f"Two-factor code accepted for account {business_unit.pk} (Authenticator app)",
+    ]
+
+
 def test_a_code_works_only_once(business_unit):
     device = authenticator(business_unit)
     code = current_code(device)
