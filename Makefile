@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check migrate seed worker test-services backup restore clean
+.PHONY: run test lint check migrate seed worker test-services backup restore clean demo-code
 
 $(VENV)/.installed: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 run: $(VENV)/.installed
 	PY=$(PY) HOST=$(HOST) PORT=$(PORT) bin/run-portal
 
+## make demo-code EMAIL=business.unit@demo.csap.example: a demo account's two-factor code.
+demo-code: $(VENV)/.installed
+	$(PY) manage.py demo_code "$(EMAIL)"
+
 ## make test: lint, Django checks, and the whole pytest suite on PostgreSQL, Redis and Chromium.
 test: $(VENV)/.installed-dev test-services lint check
 	$(VENV)/bin/pytest
@@ -30,7 +34,7 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/bandit --quiet --recursive --exclude "*/migrations/*" \
-		audits section11 section175 multiagency reports csap_portal
+		accounts audits section11 section175 multiagency reports csap_portal
 
 check: $(VENV)/.installed-dev
 	DJANGO_SETTINGS_MODULE=csap_portal.settings.test $(PY) manage.py check --fail-level WARNING

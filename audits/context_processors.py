@@ -20,6 +20,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if not isinstance(user, User):
         return {"nav_items": [], "user_roles": frozenset()}
+    if getattr(request, "two_factor_pending", False):
+        # Signed in with a password, not yet with the code: nothing to navigate to.
+        return {"nav_items": [], "user_roles": frozenset(), "two_factor_pending": True}
     business_unit = user.has_role(Role.BUSINESS_UNIT)
     authors = user.has_role(Role.AGENCY_LEAD, Role.AGENCY_CONTRIBUTOR, Role.SCHOOL_LEAD)
     entries = [
@@ -30,6 +33,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         ("Reports", "reports:report_list", user.is_oversight),
         ("Frameworks", "section11:framework_list", business_unit),
         ("Invitations", "audits:invitation_list", business_unit),
+        ("People", "accounts:person_list", user.is_oversight),
         ("Admin site", "admin:index", user.is_staff),
     ]
     path = request.path
@@ -40,4 +44,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         url = reverse(name)
         current = path == url if url == "/" else path.startswith(url)
         items.append(NavItem(label, url, current))
-    return {"nav_items": items, "user_roles": frozenset(role.name for role in user.roles)}
+    account_url = reverse("accounts:account")
+    return {
+        "nav_items": items,
+        "account_item": NavItem("Your account", account_url, path.startswith(account_url)),
+        "user_roles": frozenset(role.name for role in user.roles),
+    }

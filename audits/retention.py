@@ -27,7 +27,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.models import Session
 from django.core.files.storage import Storage
 from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
@@ -244,7 +243,9 @@ def _invitations_expired(cutoff: datetime.datetime) -> list[QuerySet[Any]]:
 
 
 def _sessions_expired(cutoff: datetime.datetime) -> list[QuerySet[Any]]:
-    return [Session.objects.filter(expire_date__lt=cutoff)]
+    # The table of whichever session engine is set (accounts.sessions keeps its own).
+    model = import_module(settings.SESSION_ENGINE).SessionStore.get_model_class()
+    return [model.objects.filter(expire_date__lt=cutoff)]
 
 
 def _clear_sessions(expired: QuerySet[Any]) -> None:

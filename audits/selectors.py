@@ -131,7 +131,7 @@ def cycle_summaries(*, open_on: datetime.date | None = None) -> list[CycleSummar
 
 def invitations_pending() -> QuerySet[Invitation]:
     return (
-        Invitation.objects.filter(accepted_at=None, expires_at__gt=timezone.now())
+        Invitation.objects.filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
         .select_related("organisation", "invited_by")
         .order_by("-created_at")
     )

@@ -20,7 +20,9 @@ from .services.exports import organisation_export_build, organisation_export_fai
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
 def send_invitation(invitation_id: int) -> None:
-    invitation = Invitation.objects.filter(pk=invitation_id, accepted_at=None).first()
+    invitation = Invitation.objects.filter(
+        pk=invitation_id, accepted_at=None, revoked_at=None
+    ).first()
     if invitation is not None:
         invitation_send(invitation=invitation)
 

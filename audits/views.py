@@ -162,6 +162,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "audits/invitation_invalid.html", status=404)
     if invitation.accepted_at is not None:
         return render(request, "audits/invitation_used.html", status=410)
+    if invitation.revoked_at is not None:
+        return render(request, "audits/invitation_revoked.html", status=410)
     if invitation.is_expired():
         return render(
             request, "audits/invitation_expired.html", {"invitation": invitation}, status=410

@@ -35,6 +35,7 @@ auth_patterns = [
 
 urlpatterns = [
     path("account/", include(auth_patterns)),
+    path("", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("section11/", include("section11.urls")),
     path("reports/", include("reports.urls")),

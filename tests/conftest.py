@@ -2,19 +2,51 @@
 
 ``agency`` is the agency whose return is under test; ``other_agency`` is a
 second organisation whose data the first must never see.
+
+The ``client`` here signs people in as they would sign in themselves: anyone
+whose role needs two-factor sign-in (and the Django admin's staff) gets a real
+confirmed authenticator and a session that has passed it. Tests of the sign-in
+steps themselves use a plain ``django.test.Client``.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 
+import django_otp
 import pytest
+from django.http import HttpRequest
 from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audits.models import Organisation, Role, User
 
 from .clamd import clamd, scanning, scanning_worker
-from .factories import PASSWORD, AgencyFactory, SchoolFactory, UserFactory
+from .factories import PASSWORD, AgencyFactory, SchoolFactory, UserFactory, authenticator
+
+
+class PortalClient(Client):
+    """A test client whose ``force_login`` also passes two-factor sign-in."""
+
+    def force_login(self, user: User, backend: str | None = None) -> None:
+        super().force_login(user, backend)
+        if user.two_factor_required:
+            device = authenticator(user)
+        else:
+            device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            # What the code page does once the code is right, with django-otp's own call.
+            request = HttpRequest()
+            request.session = self.session
+            request.user = user
+            django_otp.login(request, device)
+            request.session.save()
+
+
+@pytest.fixture
+def client() -> PortalClient:
+    return PortalClient()
+
 
 # A real clamd for the virus-scanning tests, started once per session when first asked for.
 __all__ = ["clamd", "scanning", "scanning_worker"]

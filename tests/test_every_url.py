@@ -112,6 +112,13 @@ SIGNATORIES: Expected = {**OVERSIGHT, "business_unit": 403, "scrutineer": 403}
 FROZEN: Expected = {**BUSINESS_UNIT, "business_unit": 403}
 # A key that opens nothing (a forged invitation, a report not yet published).
 NOT_FOUND: Expected = dict.fromkeys(EVERYONE, 404)
+# Two-factor sign-in can be turned off only by those whose role does not need it.
+TWO_FACTOR_OPTIONAL: Expected = {
+    **SIGNED_IN,
+    "business_unit": 403,
+    "executive": 403,
+    "scrutineer": 403,
+}
 
 
 def seen_from_the_other_agency(expected: Expected) -> Expected:
@@ -168,6 +175,7 @@ class World:
     invitation_token: str
     reset_uid: str
     reset_token: str
+    colleague: User  # someone the people pages are about
 
 
 def pdf(name: str = "minutes.pdf") -> SimpleUploadedFile:
@@ -310,6 +318,7 @@ def world(
         invitation_token=core.invitation_token(invitation),
         reset_uid=urlsafe_base64_encode(force_bytes(forgetful.pk)),
         reset_token=default_token_generator.make_token(forgetful),
+        colleague=UserFactory(full_name="Lee Colleague", roles=[Role.AGENCY_CONTRIBUTOR]),
     )
 
 
@@ -355,6 +364,10 @@ def version(world: World, side: Side) -> dict[str, object]:
     return {"pk": world.version.pk}
 
 
+def colleague(world: World, side: Side) -> dict[str, object]:
+    return {"pk": world.colleague.pk}
+
+
 SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     # Signing in and out, and resetting a password: open to all.
     "login": Sample(nothing, ANYONE, ANYONE),  # a signed-in person is sent home
@@ -365,6 +378,22 @@ SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
         lambda w, s: {"uidb64": w.reset_uid, "token": w.reset_token}, ANYONE, ANYONE
     ),
     "password_reset_complete": Sample(nothing, ANYONE, NOBODY),
+    # --- accounts: each person's own account, and two-factor sign-in
+    "accounts:account": Sample(nothing, SIGNED_IN, WRONG_METHOD),
+    "accounts:email_change": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:password_change": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    # Sessions past two-factor sign-in are sent on; those without it are sent home.
+    "accounts:otp_verify": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:otp_recover": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:otp_setup": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:recovery_codes": Sample(nothing, SIGNED_IN, SIGNED_IN),
+    "accounts:otp_turn_off": Sample(nothing, TWO_FACTOR_OPTIONAL, TWO_FACTOR_OPTIONAL),
+    # --- accounts: the people pages (the Business Unit manages; oversight reads)
+    "accounts:person_list": Sample(nothing, OVERSIGHT, WRONG_METHOD),
+    "accounts:person_detail": Sample(colleague, OVERSIGHT, WRONG_METHOD),
+    "accounts:person_disable": Sample(colleague, BUSINESS_UNIT, BUSINESS_UNIT),
+    "accounts:person_enable": Sample(colleague, WRONG_METHOD, BUSINESS_UNIT),
+    "accounts:person_two_factor_reset": Sample(colleague, WRONG_METHOD, BUSINESS_UNIT),
     # --- audits
     "audits:home": Sample(nothing, SIGNED_IN, WRONG_METHOD),
     "audits:healthz": Sample(nothing, ANYONE, NOBODY),

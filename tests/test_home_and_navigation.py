@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def nav_labels(html: str) -> set[str]:
-    return {label for label in ("Invitations", "Admin site") if f">{label}</a>" in html}
+    return {label for label in ("Invitations", "People", "Admin site") if f">{label}</a>" in html}
 
 
 def test_anonymous_visitor_is_sent_to_sign_in(client):
@@ -115,10 +115,15 @@ def test_auditor_is_told_there_are_no_case_audits_yet(as_persona):
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_navigation_shows_only_what_the_role_may_use(as_persona, persona):
     html = as_persona(persona).get(reverse("audits:home")).content.decode()
-    expected = {"Invitations"} if persona == "business_unit" else set()
+    expected = {
+        "business_unit": {"Invitations", "People"},
+        "executive": {"People"},
+        "scrutineer": {"People"},
+    }.get(persona, set())
     assert nav_labels(html) == expected
     assert "Skip to main content" in html
     assert "Sign out" in html
+    assert f'href="{reverse("accounts:account")}">Your account</a>' in html
 
 
 def test_technical_staff_see_the_admin_site_link(client):

@@ -12,8 +12,6 @@ import time_machine
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -22,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from guardian.models import UserObjectPermission
 
+from accounts.models import AccountSession as Session
+from accounts.sessions import SessionStore
 from audits import services as core
 from audits.models import (
     AccessKind,

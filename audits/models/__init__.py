@@ -42,6 +42,7 @@ from .organisations import (
 from .people import (
     ORGANISATION_ROLES,
     OVERSIGHT_ROLES,
+    TWO_FACTOR_ROLES,
     Role,
     StatutoryPartner,
     User,
@@ -74,6 +75,7 @@ __all__ = [
     "RATING_RANK",
     "SCALE_RATINGS",
     "SECTION_175_TYPES",
+    "TWO_FACTOR_ROLES",
     "AccessKind",
     "AccessRecord",
     "ActionItem",

@@ -223,6 +223,8 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
+    # Withdrawn before it was used, e.g. because the officer who sent it has left.
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
 

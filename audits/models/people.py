@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 
 class Role(models.TextChoices):
@@ -28,6 +29,8 @@ ORGANISATION_ROLES = frozenset(
 )
 # Roles that oversee the whole partnership rather than one organisation.
 OVERSIGHT_ROLES = frozenset({Role.BUSINESS_UNIT, Role.EXECUTIVE, Role.SCRUTINEER})
+# Roles that must sign in with a second factor: they read every agency's returns.
+TWO_FACTOR_ROLES = OVERSIGHT_ROLES
 
 
 class StatutoryPartner(models.TextChoices):
@@ -67,12 +70,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="For Executive members: the partner they represent when signing off reports.",
     )
     is_active = models.BooleanField(default=True)
+    disabled_reason = models.TextField(
+        blank=True, help_text="Why the account was disabled, as the Business Unit recorded it."
+    )
     is_staff = models.BooleanField(
         default=False, help_text="Can use the Django admin site (technical staff only)."
     )
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
+    # Who changed an account, and why (disabled, enabled again, two-factor reset...).
+    # The password hash and the time of the last sign-in are not worth keeping.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -95,6 +104,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def roles(self) -> frozenset[Role]:
+        """The roles this person holds now. A disabled account holds none, so every
+        access rule built on roles shuts it out, wherever the user object comes from."""
+        if not self.is_active:
+            return frozenset()
         names = {group.name for group in self.groups.all()}
         return frozenset(role for role in Role if role.value in names)
 
@@ -105,6 +118,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     def is_oversight(self) -> bool:
         return self.has_role(*OVERSIGHT_ROLES)
 
+    @property
+    def two_factor_required(self) -> bool:
+        """Must this person sign in with a code as well as a password? The oversight
+        roles and the Django admin's technical staff must; everyone else may."""
+        return self.is_staff or self.is_superuser or self.has_role(*TWO_FACTOR_ROLES)
+
     @cached_property
     def organisation_ids(self) -> frozenset[int]:
+        if not self.is_active:
+            return frozenset()
         return frozenset(self.memberships.values_list("organisation_id", flat=True))

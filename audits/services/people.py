@@ -151,7 +151,7 @@ def invitation_send(*, invitation: Invitation) -> None:
 
 
 class InvitationUnusable(Exception):
-    """The invitation has expired or has already been used."""
+    """The invitation has expired, has been withdrawn or has already been used."""
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
@@ -164,6 +164,8 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationUnusable("used")
+    if invitation.revoked_at is not None:
+        raise InvitationUnusable("revoked")
     if invitation.is_expired():
         raise InvitationUnusable("expired")
     user = user_create(

@@ -26,3 +26,11 @@ def deadline_words(day: datetime.date, today: datetime.date) -> str:
     if days > 0:
         return f"{days} day{'s' if days != 1 else ''} left"
     return f"{-days} day{'s' if days != -1 else ''} overdue"
+
+
+@register.filter
+def role_label(group_name: str) -> str:
+    """A role's name as people read it ("Business Unit officer"), from its group's name."""
+    from audits.models import Role
+
+    return str(Role(group_name).label) if group_name in Role.values else group_name

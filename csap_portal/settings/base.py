@@ -48,7 +48,11 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "audits",
+    "accounts",
     "section11",
     "section175",
     "multiagency",
@@ -64,10 +68,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks whether this session has passed two-factor sign-in (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before anything reads the body (CSRF reads it in process_view, which runs later).
     "audits.middleware.RequestSizeMiddleware",
     "audits.middleware.SessionLifetimeMiddleware",
+    # Until it has, the session may open only the few pages that lead there.
+    "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -160,6 +168,16 @@ INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=7)
 # document, so it should not linger.
 EXPORT_VALID_DAYS = env.int("EXPORT_VALID_DAYS", default=3)
 
+# Two-factor sign-in (django-otp): a code from an authenticator app (TOTP), or one
+# of ten single-use recovery codes. Each wrong code doubles the wait before the
+# next try (1, 2, 4, 8... seconds), per device.
+OTP_TOTP_ISSUER = "CSAP Assurance Portal"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+RECOVERY_CODE_COUNT = 10
+# Demo accounts only: `manage.py demo_code` prints their current code.
+DEMO_EMAIL_DOMAIN = "demo.csap.example"
+
 # A session ends after 30 minutes without a request (activity renews it, and the
 # autosave script makes requests while someone types) and after 12 hours in all.
 SESSION_COOKIE_AGE = 30 * 60
@@ -167,6 +185,9 @@ SESSION_RENEW_AFTER_SECONDS = 60
 SESSION_ABSOLUTE_AGE = 12 * 60 * 60
 LOGIN_URL_PATH = "/account/login/"
 SESSION_COOKIE_HTTPONLY = True
+# Database sessions that know whose they are, so that disabling an account or
+# changing its password can end every one of its sessions at once.
+SESSION_ENGINE = "accounts.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 # Read by the autosave script so that a save after signing in again carries the
 # new token; Django notes an HttpOnly CSRF cookie adds no real protection.

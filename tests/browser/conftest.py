@@ -56,13 +56,30 @@ def page(browser: Browser, live_server) -> Iterator[Page]:
 
 
 def sign_in(page: Page, email: str) -> None:
-    from tests.factories import PASSWORD
+    """Sign in as the person would. Someone with an authenticator app (set up now for
+    the roles that need one, as at their first sign-in) types the code it shows."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from audits.models import User
+    from tests.factories import PASSWORD, authenticator, totp_code
+
+    user = User.objects.get(email__iexact=email)
+    if user.two_factor_required:
+        device = authenticator(user)
+    else:
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     page.goto("/account/login/")
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    if device is not None:
+        expect(page.get_by_role("heading", name=CODE_PAGE)).to_be_visible()
+        page.get_by_label("6-digit code").fill(totp_code(device))
+        page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name=re.compile("^Welcome"))).to_be_visible()
+
+
+CODE_PAGE = "Enter the 6-digit code from your authenticator app"
 
 
 def assert_accessible(page: Page) -> None:
@@ -84,4 +101,4 @@ def _reference_data(reference_data: None) -> None:
 # Journeys that wait for the report service use the real worker.
 from tests.worker import celery_worker  # noqa: E402
 
-__all__ = ["assert_accessible", "celery_worker", "sign_in"]
+__all__ = ["CODE_PAGE", "assert_accessible", "celery_worker", "sign_in"]

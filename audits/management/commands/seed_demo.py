@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import module_has_submodule
 
 from audits.demo import DEMO_PASSWORD, seed_demo
+from audits.models import User
 
 
 class Command(BaseCommand):
@@ -25,6 +26,17 @@ class Command(BaseCommand):
                 import_module(f"{app_config.name}.demo").seed_demo()
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
+        people = User.objects.filter(email__in=[email for _, email, _ in logins])
+        with_code = {
+            user.email for user in people.prefetch_related("groups") if user.two_factor_required
+        }
         for role, email, organisation in logins:
             where = f"  ({organisation})" if organisation else ""
-            self.stdout.write(f"  {role:<36} {email}{where}")
+            mark = "*" if email in with_code else " "
+            self.stdout.write(f"  {mark} {role:<36} {email}{where}")
+        if with_code:
+            self.stdout.write(
+                "\n  * also asks for a 6-digit code from an authenticator app. Without a phone,"
+                "\n    print the demo account's current code with"
+                "\n      make demo-code EMAIL=<address>   (or: manage.py demo_code <address>)"
+            )
