@@ -511,8 +511,9 @@ def test_the_schedule_page_shows_each_period_and_what_is_due(
 ):
     with at(NOW):
         client = as_persona("business_unit")
-        # Signing in, then one count per kind of record, however many there are.
-        with django_assert_max_num_queries(13):
+        # Signing in (with the session's two-factor device), then one count per kind
+        # of record, however many there are.
+        with django_assert_max_num_queries(14):
             html = client.get(reverse("audits:retention_schedule")).content.decode()
     assert "6 years after the cycle closes" in html
     assert "2 years after they were requested (agreed versions are kept)" in html

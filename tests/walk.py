@@ -13,12 +13,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from django.test import Client
 from django.urls import resolve, reverse
 
 from audits.models import User
 
-from .conftest import PERSONAS
+from .conftest import PERSONAS, PortalClient
 from .pages import Field, Form, forms_on
 from .test_every_url import OK, SAMPLES, Sample, World
 
@@ -35,13 +34,14 @@ class Persona:
     """A browser signed in as one persona, and what it found on every page it may open."""
 
     name: str
-    client: Client
+    client: PortalClient
     pages: dict[str, str]  # path: html
     forms: list[tuple[str, Form]]  # (the page it is on, the form)
 
 
 def browse(world: World, name: str, users: dict[str, User]) -> Persona:
-    client = Client(enforce_csrf_checks=True)
+    # Signed in as the portal's own test client does, two-factor sign-in included.
+    client = PortalClient(enforce_csrf_checks=True)
     if name != "anonymous":
         client.force_login(users[name])
     pages: dict[str, str] = {}
