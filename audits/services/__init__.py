@@ -35,6 +35,7 @@ from .people import (
     invitation_from_token,
     invitation_send,
     invitation_token,
+    invitations_queue_unsent,
     membership_add,
     user_create,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "invitation_from_token",
     "invitation_send",
     "invitation_token",
+    "invitations_queue_unsent",
     "membership_add",
     "response_moderate",
     "response_save",
