@@ -29,6 +29,7 @@ from .organisations import (
 )
 from .people import (
     INVITATION_SALT,
+    INVITATION_UNSENT_AFTER,
     InvitationUnusable,
     invitation_accept,
     invitation_create,
@@ -56,6 +57,7 @@ from .returns import (
 
 __all__ = [
     "INVITATION_SALT",
+    "INVITATION_UNSENT_AFTER",
     "InvitationUnusable",
     "StaleResponse",
     "SubmissionBlocked",
