@@ -225,8 +225,7 @@ def web_publishes_to(broker_url: str) -> Iterator[None]:
 
 
 def _drop_broker_connections() -> None:
-    # Celery keeps a pool of broker connections made from the URL it first saw.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
-        celery_app._pool = None
+    # Celery holds on to the connection pool of the URL it first saw. The pools
+    # themselves stay open in kombu's registry (one per URL), for the next user.
+    celery_app._pool = None
     celery_app.amqp._producer_pool = None
