@@ -97,10 +97,11 @@ def _status(url: str, cookie: str = "") -> int:
 
 
 def _terminate_portal_connections(keep: int) -> int:
-    """Terminate every connection to the test database but this test's own (``keep``)."""
+    """Terminate every connection to the test database but this test's own (``keep``),
+    waiting (up to five seconds each) until each backend has gone."""
     with psycopg.connect(database_url(), autocommit=True) as killer:
         row = killer.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid NOT IN (pg_backend_pid(), %s)",
             [keep],
         ).fetchone()
@@ -129,11 +130,14 @@ def test_terminating_every_database_connection_fails_only_the_requests_in_flight
         assert _status(page, cookie) == 200, page
 
     own = _own_backend()
-    cuts: list[tuple[float, int]] = []
+    # When each cut began and ended (connecting, terminating, waiting for the
+    # backends to go), and how many connections it cut.
+    cuts: list[tuple[float, float, int]] = []
 
     def cut() -> None:
-        started = time.monotonic()
-        cuts.append((started, _terminate_portal_connections(keep=own)))
+        began = time.monotonic()
+        terminated = _terminate_portal_connections(keep=own)
+        cuts.append((began, time.monotonic(), terminated))
 
     def between_rounds() -> None:
         # Runs once all clients finish a round and before any starts the next.
@@ -163,11 +167,11 @@ def test_terminating_every_database_connection_fails_only_the_requests_in_flight
         outcomes = [outcome for visit_ in visits for outcome in visit_.result()]
 
     assert len(cuts) == 2
-    (under_load, terminated_under_load), (quiet, terminated_quiet) = sorted(cuts)
+    (load_began, load_ended, terminated_under_load), (_, quiet, terminated_quiet) = sorted(cuts)
     # Both times the gunicorn workers' kept connections were among those cut.
     assert terminated_under_load >= 1
     assert terminated_quiet >= 2
-    in_flight = {o for o in outcomes if o.started <= under_load <= o.finished}
+    in_flight = {o for o in outcomes if o.started <= load_ended and o.finished >= load_began}
     failed = {o for o in outcomes if o.status != 200}
     assert failed <= in_flight, sorted(failed, key=lambda o: o.started)
     assert len(failed) <= CLIENTS
