@@ -26,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.models import UserObjectPermission
 
 from audits.models import Invitation, User
+from audits.queueing import queue_on_commit
 from audits.services._common import save
 
 from .models import AccountSession
@@ -210,7 +211,7 @@ def two_factor_reset(*, user: User, actor: User) -> int:
 def _notify(user: User, *, kind: str, to: str) -> None:
     from .tasks import send_account_notice
 
-    transaction.on_commit(lambda: send_account_notice.delay(user.pk, kind, to))
+    queue_on_commit(send_account_notice, user.pk, kind, to)
 
 
 def account_notice_send(*, user: User, kind: str, to: str) -> None:

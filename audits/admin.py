@@ -55,6 +55,11 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = ((None, {"fields": ("email", "full_name", "password1", "password2")}),)
     filter_horizontal = ["groups"]
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # People leave by being made inactive. Deleting one would rewrite every
+        # historical row that names them (and the database refuses that).
+        return False
+
 
 admin.site.register([LocalAuthority, Locality])
 

@@ -28,13 +28,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import Storage
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.deletion import CASCADE, Collector
 from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_manager_for_model
 
+from .history import history_purge_allowed
 from .models import (
     AccessRecord,
     ActionItem,
@@ -165,14 +166,6 @@ def _purge_object_permissions(deleted: dict[type[models.Model], set[Any]]) -> No
         ids = [str(pk) for pk in pks]
         for grants in (UserObjectPermission, GroupObjectPermission):
             grants.objects.filter(content_type=content_type, object_pk__in=ids).delete()
-
-
-def _allow_history_purge() -> None:
-    """PostgreSQL triggers refuse changes to history rows unless this transaction says
-    it is applying the retention schedule. Without the triggers it does nothing."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL csap.allow_history_purge = 'on'")
 
 
 @dataclass(frozen=True)
@@ -376,8 +369,8 @@ def retention_apply(
     outcomes = []
     for rule in retention_schedule():
         cutoff = rule.cutoff(now)
-        with transaction.atomic():
-            _allow_history_purge()
+        # One transaction per kind, in which (and only in which) history may be deleted.
+        with history_purge_allowed():
             expired = rule.expired(cutoff)
             count = sum(records.count() for records in expired)
             if count:

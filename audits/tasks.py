@@ -14,8 +14,17 @@ from .pages import evidence_page_url
 from .reminders import reminders_send_due
 from .retention import retention_apply
 from .scanning import ScannerUnavailable
-from .services import evidence_rescan_lost, evidence_scan, invitation_send
-from .services.exports import organisation_export_build, organisation_export_fail
+from .services import (
+    evidence_rescan_lost,
+    evidence_scan,
+    invitation_send,
+    invitations_queue_unsent,
+)
+from .services.exports import (
+    organisation_export_build,
+    organisation_export_fail,
+    organisation_exports_requeue_lost,
+)
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -23,8 +32,15 @@ def send_invitation(invitation_id: int) -> None:
     invitation = Invitation.objects.filter(
         pk=invitation_id, accepted_at=None, revoked_at=None
     ).first()
-    if invitation is not None:
+    # Sent already means a second copy of the message: one email is enough.
+    if invitation is not None and invitation.sent_at is None:
         invitation_send(invitation=invitation)
+
+
+@shared_task
+def send_unsent_invitations() -> int:
+    """Beat runs this: invitations made while the broker was down go out now."""
+    return invitations_queue_unsent()
 
 
 @shared_task
@@ -103,6 +119,12 @@ class ExportTask(Task):
 def build_organisation_export(export_id: int) -> str | None:
     export = organisation_export_build(export_id=export_id)
     return export.status if export else None
+
+
+@shared_task
+def requeue_lost_exports() -> int:
+    """Beat runs this: archives the worker never took, or lost, are handed over again."""
+    return organisation_exports_requeue_lost()
 
 
 @shared_task

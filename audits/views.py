@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import selectors, services
+from . import queueing, selectors, services
 from .access import (
     RETURN_AUTHOR_ROLES,
     actions_visible_to,
@@ -134,18 +134,26 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None, initial=request.GET.dict())
     if request.method == "POST" and form.is_valid():
         try:
-            invitation = services.invitation_create(
-                invited_by=user,
-                email=form.cleaned_data["email"],
-                full_name=form.cleaned_data["full_name"],
-                role=Role(form.cleaned_data["role"]),
-                organisation=form.cleaned_data["organisation"],
-                statutory_partner=form.cleaned_data["statutory_partner"],
-            )
+            with queueing.watch() as handover:
+                invitation = services.invitation_create(
+                    invited_by=user,
+                    email=form.cleaned_data["email"],
+                    full_name=form.cleaned_data["full_name"],
+                    role=Role(form.cleaned_data["role"]),
+                    organisation=form.cleaned_data["organisation"],
+                    statutory_partner=form.cleaned_data["statutory_partner"],
+                )
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            if handover.worker_unavailable:
+                messages.warning(
+                    request,
+                    f"The invitation to {invitation.email} is saved and will be emailed as "
+                    "soon as the email service is available.",
+                )
+            else:
+                messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("audits:invitation_list")
     return render(
         request,
@@ -306,8 +314,18 @@ def organisation_export(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     organisation = get_organisation_for_export(user, pk)
     if request.method == "POST":
-        export = services.organisation_export_request(organisation=organisation, actor=user)
-        messages.success(request, "The archive is being prepared. This page shows its progress.")
+        with queueing.watch() as handover:
+            export = services.organisation_export_request(organisation=organisation, actor=user)
+        if handover.worker_unavailable:
+            messages.warning(
+                request,
+                "The archive is queued and will be prepared as soon as the export service "
+                "is available. You can leave this page; the archive will be here.",
+            )
+        else:
+            messages.success(
+                request, "The archive is being prepared. This page shows its progress."
+            )
         return redirect("audits:export_detail", pk=export.pk)
     return render(
         request,

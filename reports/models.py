@@ -73,7 +73,14 @@ class ReportVersion(models.Model):
         max_length=10, choices=RenderStatus.choices, default=RenderStatus.QUEUED
     )
     failure_reason = models.TextField(blank=True)
+    # When the version was last handed to the report service, and how many times
+    # the sweep has had to hand it over again because the service lost it.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    requeues = models.PositiveSmallIntegerField(default=0)
+    # How many times a worker started rendering it, and which delivery of the
+    # task is rendering it now: a second copy of the message leaves it alone.
     attempts = models.PositiveSmallIntegerField(default=0)
+    render_task_id = models.CharField(max_length=64, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to=report_upload_to, max_length=255, blank=True)

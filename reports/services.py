@@ -9,14 +9,17 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from audits.models import AuditCycle, FrameworkKind, Role, StatutoryPartner, User
+from audits.queueing import queue_on_commit
 from audits.services._common import save
 
 from .models import (
@@ -32,14 +35,22 @@ from .models import (
 
 logger = logging.getLogger(__name__)
 
-# A version still "rendering" this long after it started has lost its worker.
+# A version still "rendering" this long after it started has lost its worker:
+# the task's hard time limit would have stopped a live one before now.
 RENDER_STUCK_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# A version still "queued" this long after it was handed over was never taken
+# up: the broker was down when it was asked for, or lost the message. A second
+# copy of a message still waiting does no harm (rendering is idempotent).
+QUEUED_STUCK_AFTER = datetime.timedelta(minutes=2)
+# How many times the sweep hands a lost version over again before it gives up.
+MAX_REQUEUES = 3
 
 
 def _enqueue(version: ReportVersion) -> None:
+    """Hand the version to the report service once the transaction commits."""
     from .tasks import render_report_version
 
-    transaction.on_commit(lambda: render_report_version.delay(version.pk))
+    queue_on_commit(render_report_version, version.pk)
 
 
 @transaction.atomic
@@ -55,8 +66,12 @@ def report_request(
         report = Report(kind=kind, cycle=cycle, title=f"Section 11 summary report: {cycle.name}")
         save(report, actor=actor)
         report = Report.objects.select_for_update().get(pk=report.pk)
-    latest = report.versions.order_by("-number").first()
+    latest = report.versions.select_for_update().order_by("-number").first()
     if latest is not None and latest.is_in_progress:
+        if latest.render_status == RenderStatus.QUEUED:
+            # Asking again while it waits hands it over again, in case the report
+            # service was away the first time; a second copy renders nothing twice.
+            _enqueue(latest)
         return latest
     version = ReportVersion(
         report=report,
@@ -65,6 +80,7 @@ def report_request(
         themes=report.themes,
         recommendations=report.recommendations,
         requested_by=actor,
+        queued_at=timezone.now(),
     )
     save(version, actor=actor)
     _enqueue(version)
@@ -90,6 +106,8 @@ def report_version_retry(*, version: ReportVersion, actor: User) -> ReportVersio
         raise ValidationError("Only a report that failed can be tried again.")
     version.render_status = RenderStatus.QUEUED
     version.failure_reason = ""
+    version.queued_at = timezone.now()
+    version.requeues = 0
     save(version, actor=actor)
     _enqueue(version)
     return version
@@ -113,22 +131,40 @@ def _render(version: ReportVersion) -> bytes:
     )
 
 
-def report_version_render(*, version_id: int) -> ReportVersion | None:
+def report_version_render(*, version_id: int, delivery: str = "") -> ReportVersion | None:
     """Render one version and keep the file with its SHA-256. Called by the worker.
 
-    Idempotent: a version that is already ready is left alone, and a second
-    render of the same version replaces its file rather than adding one.
+    ``delivery`` is the id of the task message being worked on. It is idempotent,
+    however many copies of the message arrive: a version that is ready is left
+    alone; one that another delivery started rendering within the time limit is
+    left to it; and a second render of the same version replaces its one file,
+    never adds another. A message redelivered after its worker died carries the
+    same id as before, so it takes the render up again.
     """
     with transaction.atomic():
         version = (
-            ReportVersion.objects.select_for_update()
+            ReportVersion.objects.select_for_update(of=("self",))
             .select_related("report__cycle__framework")
             .filter(pk=version_id)
             .first()
         )
-        if version is None or version.render_status == RenderStatus.READY:
+        if version is None or version.render_status in {RenderStatus.READY, RenderStatus.FAILED}:
+            return version
+        if (
+            version.render_status == RenderStatus.RENDERING
+            and version.render_task_id != delivery
+            and version.started_at is not None
+            and version.started_at > timezone.now() - RENDER_STUCK_AFTER
+        ):
+            logger.info(
+                "Report version %s is being rendered by delivery %s; %s leaves it.",
+                version_id,
+                version.render_task_id,
+                delivery,
+            )
             return version
         version.render_status = RenderStatus.RENDERING
+        version.render_task_id = delivery
         version.started_at = timezone.now()
         version.attempts += 1
         save(version, actor=None)
@@ -141,7 +177,8 @@ def report_version_render(*, version_id: int) -> ReportVersion | None:
         return _fail(version_id, f"The report could not be produced: {error}")
     with transaction.atomic():
         version = ReportVersion.objects.select_for_update().get(pk=version_id)
-        if version.render_status == RenderStatus.READY:
+        if version.render_status in {RenderStatus.READY, RenderStatus.FAILED}:
+            # Another delivery finished first (or the sweep gave up): its file stands.
             return version
         # Clear the version's one name first, in case an earlier attempt wrote the
         # file and then lost its worker: otherwise storage would invent a second name.
@@ -155,7 +192,7 @@ def report_version_render(*, version_id: int) -> ReportVersion | None:
         save(version, actor=None)
         from .tasks import notify_report_ready
 
-        transaction.on_commit(lambda: notify_report_ready.delay(version_id))
+        queue_on_commit(notify_report_ready, version_id)
     return version
 
 
@@ -173,19 +210,67 @@ def report_version_fail(*, version_id: int, reason: str) -> ReportVersion:
     return _fail(version_id, reason)
 
 
-def reports_sweep_stuck(*, now: datetime.datetime | None = None) -> int:
-    """Mark failed every version left "rendering" past the time limit, so that no
-    page spins for ever. Returns how many were marked."""
-    cutoff = (now or timezone.now()) - RENDER_STUCK_AFTER
-    stuck = list(
-        ReportVersion.objects.filter(
-            render_status=RenderStatus.RENDERING, started_at__lt=cutoff
-        ).values_list("pk", flat=True)
+@dataclass(frozen=True)
+class Sweep:
+    """What one sweep did with the versions the report service had lost."""
+
+    requeued: int = 0
+    failed: int = 0
+
+
+@transaction.atomic
+def reports_sweep_stuck(*, now: datetime.datetime | None = None) -> Sweep:
+    """Hand lost versions to the report service again; give up after a few tries.
+
+    Lost means "rendering" past the time limit (its worker died and the broker
+    did not redeliver it) or "queued" for a while with no worker taking it (the
+    broker was down when it was asked for). Each is queued again up to
+    MAX_REQUEUES times and then marked failed with a reason the Business Unit
+    can act on, so that no page spins for ever. Beat runs this every five minutes.
+    """
+    now = now or timezone.now()
+    lost = list(
+        ReportVersion.objects.select_for_update(skip_locked=True)
+        .filter(
+            Q(render_status=RenderStatus.RENDERING, started_at__lt=now - RENDER_STUCK_AFTER)
+            | Q(render_status=RenderStatus.QUEUED, queued_at__lt=now - QUEUED_STUCK_AFTER)
+            # Versions queued before queued_at was recorded.
+            | Q(render_status=RenderStatus.QUEUED, queued_at=None)
+        )
+        .order_by("pk")
     )
-    for version_id in stuck:
-        minutes = int(RENDER_STUCK_AFTER.total_seconds() // 60)
-        _fail(version_id, f"Rendering did not finish within {minutes} minutes. Try again.")
-    return len(stuck)
+    requeued = failed = 0
+    for version in lost:
+        if version.requeues >= MAX_REQUEUES:
+            version.render_status = RenderStatus.FAILED
+            version.failure_reason = _gave_up_reason(version)
+            failed += 1
+        else:
+            if version.render_status == RenderStatus.RENDERING:
+                logger.warning(
+                    "Report version %s lost its worker while rendering; queuing it again.",
+                    version.pk,
+                )
+            version.render_status = RenderStatus.QUEUED
+            version.requeues += 1
+            version.queued_at = now
+            _enqueue(version)
+            requeued += 1
+        save(version, actor=None)
+    return Sweep(requeued=requeued, failed=failed)
+
+
+def _gave_up_reason(version: ReportVersion) -> str:
+    if version.render_status == RenderStatus.RENDERING or version.attempts:
+        return (
+            f"The report service stopped while making this report {version.attempts} "
+            "times. Try again; if it fails again, tell the portal's technical team."
+        )
+    return (
+        "The report service did not take this report up, though it was asked "
+        f"{version.requeues + 1} times. Try again later; if it fails again, tell the "
+        "portal's technical team."
+    )
 
 
 # --- Sign-off ---------------------------------------------------------------
@@ -203,7 +288,7 @@ def report_send_for_signoff(*, version: ReportVersion, actor: User) -> ReportVer
     save(version, actor=actor)
     from .tasks import notify_signoff_awaiting
 
-    transaction.on_commit(lambda: notify_signoff_awaiting.delay(version.pk))
+    queue_on_commit(notify_signoff_awaiting, version.pk)
     return version
 
 

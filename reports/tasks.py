@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from celery import Task, shared_task
@@ -32,6 +33,7 @@ class RenderTask(Task):
 
 @shared_task(
     base=RenderTask,
+    bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
     # A database or file-system hiccup is worth another go; a bad template is not.
@@ -39,14 +41,14 @@ class RenderTask(Task):
     retry_backoff=True,
     max_retries=3,
 )
-def render_report_version(version_id: int) -> str | None:
-    version = services.report_version_render(version_id=version_id)
+def render_report_version(self: Task, version_id: int) -> str | None:
+    version = services.report_version_render(version_id=version_id, delivery=self.request.id or "")
     return version.render_status if version else None
 
 
 @shared_task
-def sweep_stuck_reports() -> int:
-    return services.reports_sweep_stuck()
+def sweep_stuck_reports() -> dict[str, int]:
+    return asdict(services.reports_sweep_stuck())
 
 
 def _send(messages: list[EmailMessage]) -> int:

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audits import queueing
 from audits import services as core
 from audits.forms import add_service_errors
 from audits.models import AccessKind, User
@@ -52,9 +53,24 @@ def report_request(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     user = _user(request)
     cycle = get_cycle_for_user(user, cycle_pk)
     require(can_request_reports(user), "Only the Business Unit and the Executive request reports.")
-    version = services.report_request(cycle=cycle, actor=user)
-    messages.success(request, f"Version {version.number} is queued. This page shows its progress.")
+    with queueing.watch() as handover:
+        version = services.report_request(cycle=cycle, actor=user)
+    _say_queued(request, version, handover)
     return redirect("reports:version_detail", pk=version.pk)
+
+
+def _say_queued(request: HttpRequest, version: ReportVersion, handover: queueing.Watch) -> None:
+    if handover.worker_unavailable:
+        # Not an error for the user: the sweep hands it over once the service is back.
+        messages.warning(
+            request,
+            f"Version {version.number} is queued and will be made as soon as the report "
+            "service is available. You can leave this page; the report will be here.",
+        )
+    else:
+        messages.success(
+            request, f"Version {version.number} is queued. This page shows its progress."
+        )
 
 
 @login_required
@@ -131,9 +147,12 @@ def version_retry(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_version_for_user(user, pk)
     require(can_request_reports(user), "Only the Business Unit and the Executive request reports.")
     try:
-        services.report_version_retry(version=version, actor=user)
+        with queueing.watch() as handover:
+            version = services.report_version_retry(version=version, actor=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    else:
+        _say_queued(request, version, handover)
     return redirect("reports:version_detail", pk=version.pk)
 
 
@@ -144,11 +163,20 @@ def version_send(request: HttpRequest, pk: int) -> HttpResponse:
     version = get_version_for_user(user, pk)
     require(can_manage_reports(user), "Only the Business Unit sends reports to the Executive.")
     try:
-        services.report_send_for_signoff(version=version, actor=user)
+        with queueing.watch() as handover:
+            services.report_send_for_signoff(version=version, actor=user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Sent to the Executive. Each partner has been emailed.")
+        if handover.worker_unavailable:
+            messages.warning(
+                request,
+                "Sent to the Executive. The email service is not available just now, so "
+                "the partners have not been emailed: they will find the report awaiting "
+                "them when they sign in.",
+            )
+        else:
+            messages.success(request, "Sent to the Executive. Each partner has been emailed.")
     return redirect("reports:version_detail", pk=version.pk)
 
 

@@ -28,6 +28,7 @@ from audits.models import (
     Sector,
     User,
 )
+from audits.queueing import queue_on_commit
 from audits.services._common import save
 
 from .models import EquivalentReturn, EquivalentStatus
@@ -111,7 +112,7 @@ def section11_cycle_open(
     )
     from .tasks import notify_cycle_opened
 
-    transaction.on_commit(lambda: notify_cycle_opened.delay(cycle.pk))
+    queue_on_commit(notify_cycle_opened, cycle.pk)
     return cycle
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from audits import queueing
 from audits import services as core
 from audits.access import require_business_unit
 from audits.forms import add_service_errors
@@ -67,15 +68,20 @@ def cycle_open(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            cycle = services.section11_cycle_open(actor=user, **form.cleaned_data)
+            with queueing.watch() as handover:
+                cycle = services.section11_cycle_open(actor=user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(
-                request,
-                f"{cycle.name} is open for {cycle.returns.count()} agencies. "
-                "Their leads are being emailed.",
-            )
+            opened = f"{cycle.name} is open for {cycle.returns.count()} agencies."
+            if handover.worker_unavailable:
+                messages.warning(
+                    request,
+                    f"{opened} The email service is not available just now, so their leads "
+                    "have not been emailed: tell them, or they will find it when they sign in.",
+                )
+            else:
+                messages.success(request, f"{opened} Their leads are being emailed.")
             return redirect("section11:cycle_tracker", pk=cycle.pk)
     return render(request, "section11/cycles/open.html", {"form": form})
 

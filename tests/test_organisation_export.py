@@ -30,6 +30,7 @@ from audits.models import (
 from audits.selectors import organisation_records
 
 from .factories import framework_with_criteria
+from .worker import free_port, web_publishes_to
 
 pytestmark = pytest.mark.django_db
 
@@ -287,6 +288,54 @@ def test_progress_is_shown_until_ready_then_the_page_reloads_with_the_download(
     finished = client.get(status_url, headers={"HX-Request": "true"})
     assert finished["HX-Refresh"] == "true"
     assert "Download the archive (zip)" in finished.content.decode()
+
+
+def test_with_the_broker_down_the_request_is_queued_and_handed_over_later(
+    reference_data, as_persona, agency, history
+):
+    # Committed for real, so that the request publishes as it does in production.
+    client = as_persona("agency_lead")
+    with web_publishes_to(f"redis://127.0.0.1:{free_port()}/0"):  # nothing listens there
+        response = client.post(reverse("audits:organisation_export", args=[agency.pk]), follow=True)
+    assert "queued and will be prepared as soon as the export service is available" in (
+        response.content.decode()
+    )
+    export = OrganisationExport.objects.get()
+    assert export.status == ExportStatus.QUEUED
+    # The service is back (the test settings run tasks in-process): beat's sweep
+    # hands over what is still queued a few minutes on.
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=3)):
+        assert core.organisation_exports_requeue_lost() == 1
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+
+
+def test_a_second_copy_of_the_task_leaves_an_archive_being_prepared_alone(
+    agency, agency_lead, history, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        export = core.organisation_export_request(organisation=agency, actor=agency_lead)
+    OrganisationExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.BUILDING, started_at=timezone.now()
+    )
+    assert core.organisation_export_build(export_id=export.pk).status == ExportStatus.BUILDING
+    assert core.organisation_exports_requeue_lost() == 0
+    export.refresh_from_db()
+    assert not export.file
+
+
+def test_an_archive_whose_worker_died_is_prepared_again(
+    agency, agency_lead, history, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        export = core.organisation_export_request(organisation=agency, actor=agency_lead)
+    OrganisationExport.objects.filter(pk=export.pk).update(
+        status=ExportStatus.BUILDING, started_at=timezone.now() - datetime.timedelta(minutes=20)
+    )
+    assert core.organisation_exports_requeue_lost() == 1
+    export.refresh_from_db()
+    assert export.status == ExportStatus.READY
+    assert export.sha256 == hashlib.sha256(export.file.read()).hexdigest()
 
 
 def test_a_failed_archive_says_why_and_offers_another_try(as_persona, agency, agency_lead):

@@ -15,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -455,24 +455,10 @@ def test_files_stay_if_the_deletion_is_rolled_back(past):
     assert Return.objects.filter(pk=past.old_return.pk).exists()
 
 
-def test_history_rows_are_deleted_even_where_a_trigger_guards_them(past):
-    """Another part of the portal guards history with PostgreSQL triggers that refuse
-    to change a history row unless the transaction says it applies retention."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            CREATE FUNCTION test_guard_history() RETURNS trigger AS $$
-            BEGIN
-              IF coalesce(current_setting('csap.allow_history_purge', true), '') <> 'on' THEN
-                RAISE EXCEPTION 'history rows are kept';
-              END IF;
-              RETURN OLD;
-            END $$ LANGUAGE plpgsql;
-            CREATE TRIGGER guard BEFORE UPDATE OR DELETE ON audits_historicalreturn
-              FOR EACH ROW EXECUTE FUNCTION test_guard_history();
-            """
-        )
-    with pytest.raises(DatabaseError, match="history rows are kept"), transaction.atomic():
+def test_history_rows_are_deleted_although_the_database_guards_them(past):
+    """History is append-only (audits.history): the database refuses to delete a
+    history row unless the transaction is applying the retention schedule."""
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Return.history.filter(id=past.old_return.pk).delete()
     with at(NOW):
         retention_apply()

@@ -22,6 +22,7 @@ from .exports import (
     organisation_export_build,
     organisation_export_fail,
     organisation_export_request,
+    organisation_exports_requeue_lost,
 )
 from .frameworks import (
     criterion_create,
@@ -38,12 +39,14 @@ from .organisations import (
 )
 from .people import (
     INVITATION_SALT,
+    INVITATION_UNSENT_AFTER,
     InvitationUnusable,
     invitation_accept,
     invitation_create,
     invitation_from_token,
     invitation_send,
     invitation_token,
+    invitations_queue_unsent,
     membership_add,
     user_create,
 )
@@ -65,6 +68,7 @@ from .returns import (
 
 __all__ = [
     "INVITATION_SALT",
+    "INVITATION_UNSENT_AFTER",
     "InvitationUnusable",
     "StaleResponse",
     "SubmissionBlocked",
@@ -87,10 +91,12 @@ __all__ = [
     "invitation_from_token",
     "invitation_send",
     "invitation_token",
+    "invitations_queue_unsent",
     "membership_add",
     "organisation_export_build",
     "organisation_export_fail",
     "organisation_export_request",
+    "organisation_exports_requeue_lost",
     "quarantine_path",
     "response_moderate",
     "response_save",

@@ -25,6 +25,7 @@ from ..models import (
     ScanStatus,
     User,
 )
+from ..queueing import publish, queue_on_commit
 from ..scanning import ScannerUnavailable, scan_stream, scanning_enabled
 from ._common import save as _save
 
@@ -79,7 +80,7 @@ def evidence_attach(
 def _queue_scan(evidence_id: int) -> None:
     from ..tasks import scan_evidence
 
-    transaction.on_commit(lambda: scan_evidence.delay(evidence_id))
+    queue_on_commit(scan_evidence, evidence_id)
 
 
 @transaction.atomic
@@ -144,7 +145,7 @@ def evidence_scan(*, evidence_id: int) -> Evidence | None:
         from ..tasks import notify_evidence_infected
 
         transaction.on_commit(lambda: Evidence.file.field.storage.delete(stored))
-        transaction.on_commit(lambda: notify_evidence_infected.delay(evidence_id))
+        queue_on_commit(notify_evidence_infected, evidence_id)
     return evidence
 
 
@@ -176,8 +177,4 @@ def evidence_rescan_lost() -> int:
     lost = Evidence.objects.filter(
         scan_status=ScanStatus.PENDING, uploaded_at__lt=timezone.now() - SCAN_LOST_AFTER
     ).values_list("pk", flat=True)
-    count = 0
-    for evidence_id in lost:
-        scan_evidence.delay(evidence_id)
-        count += 1
-    return count
+    return sum(publish(scan_evidence, evidence_id) for evidence_id in lost)

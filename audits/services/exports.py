@@ -10,18 +10,25 @@ import tempfile
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 
 from ..models import ExportStatus, Organisation, OrganisationExport, User
+from ..queueing import publish, queue_on_commit
 from ._common import save as _save
 
 logger = logging.getLogger(__name__)
+
+# An archive still queued this long after it was asked for never reached the worker
+# (the broker was down); one "being prepared" past the task time limit lost its worker.
+EXPORT_QUEUED_LOST_AFTER = datetime.timedelta(minutes=2)
+EXPORT_BUILDING_LOST_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 def _enqueue(export: OrganisationExport) -> None:
     from ..tasks import build_organisation_export
 
-    transaction.on_commit(lambda: build_organisation_export.delay(export.pk))
+    queue_on_commit(build_organisation_export, export.pk)
 
 
 @transaction.atomic
@@ -38,6 +45,10 @@ def organisation_export_request(*, organisation: Organisation, actor: User) -> O
         .first()
     )
     if pending is not None:
+        if pending.status == ExportStatus.QUEUED:
+            # Perhaps never handed over (the broker was down): hand it over again.
+            # Building is idempotent, so a second copy of the task changes nothing.
+            _enqueue(pending)
         return pending
     export = OrganisationExport(organisation=organisation, requested_by=actor)
     _save(export, actor=actor)
@@ -60,8 +71,14 @@ def organisation_export_build(*, export_id: int) -> OrganisationExport | None:
             .filter(pk=export_id)
             .first()
         )
-        if export is None or export.status == ExportStatus.READY:
+        if export is None or export.status in {ExportStatus.READY, ExportStatus.FAILED}:
             return export
+        if (
+            export.status == ExportStatus.BUILDING
+            and export.started_at is not None
+            and export.started_at > timezone.now() - EXPORT_BUILDING_LOST_AFTER
+        ):
+            return export  # another copy of the task is building it now
         export.status = ExportStatus.BUILDING
         export.started_at = timezone.now()
         _save(export, actor=None)
@@ -109,3 +126,16 @@ def organisation_export_fail(*, export_id: int, reason: str) -> OrganisationExpo
         _save(export, actor=None)
     logger.warning("Organisation export %s failed: %s", export_id, reason)
     return export
+
+
+def organisation_exports_requeue_lost(*, now: datetime.datetime | None = None) -> int:
+    """Hand the worker again every archive it never took (the broker was down) or
+    lost (its worker died while building). Beat runs this; returns how many."""
+    from ..tasks import build_organisation_export
+
+    now = now or timezone.now()
+    lost = OrganisationExport.objects.filter(
+        Q(status=ExportStatus.QUEUED, requested_at__lt=now - EXPORT_QUEUED_LOST_AFTER)
+        | Q(status=ExportStatus.BUILDING, started_at__lt=now - EXPORT_BUILDING_LOST_AFTER)
+    ).values_list("pk", flat=True)
+    return sum(publish(build_organisation_export, pk) for pk in lost)

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     pass
 
 
+from ..queueing import queue_on_commit
 from ._common import save as _save
 
 INVITATION_SALT = "audits.invitation"
@@ -127,7 +128,8 @@ def invitation_create(
 
     from ..tasks import send_invitation
 
-    transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    # Left unsent if the worker is away; the invitation page lets it be sent again.
+    queue_on_commit(send_invitation, invitation.pk)
     return invitation
 
 
@@ -147,7 +149,28 @@ def invitation_send(*, invitation: Invitation) -> None:
         render_to_string("emails/invitation_body.html", context), "text/html"
     )
     message.send()
-    Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
+    invitation.sent_at = timezone.now()
+    _save(invitation, actor=None)
+
+
+# An invitation not sent this long after it was made never reached the worker.
+INVITATION_UNSENT_AFTER = datetime.timedelta(minutes=5)
+
+
+def invitations_queue_unsent(*, now: datetime.datetime | None = None) -> int:
+    """Hand the worker again every live invitation it never sent (the broker was
+    down when it was made). Beat runs this; returns how many were queued."""
+    now = now or timezone.now()
+    unsent = Invitation.objects.filter(
+        sent_at=None,
+        accepted_at=None,
+        expires_at__gt=now,
+        created_at__lt=now - INVITATION_UNSENT_AFTER,
+    ).values_list("pk", flat=True)
+    from ..queueing import publish
+    from ..tasks import send_invitation
+
+    return sum(publish(send_invitation, pk) for pk in unsent)
 
 
 class InvitationUnusable(Exception):

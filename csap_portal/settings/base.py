@@ -267,8 +267,32 @@ DEFAULT_FROM_EMAIL = env(
 REDIS_URL = env("REDIS_URL", default="")
 CELERY_FILESYSTEM_BROKER_DIR = Path(env("CELERY_BROKER_DIR", default=str(VAR_DIR / "celery")))
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
+CELERY_TASK_TIME_LIMIT = 10 * 60
+CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
+# Redis acknowledges a message only when the task has finished (acks_late). A
+# message whose worker vanished without a word (killed, power lost) stays
+# "unacknowledged" and kombu puts it back on the queue once it is older than the
+# visibility timeout: any live worker checks every unacked_restore_interval
+# seconds, and a worker checks once as it starts. The timeout must exceed the
+# longest a task may rightly run (the time limit) and the longest retry
+# countdown (retry_backoff caps it at ten minutes), or a task still running would
+# be handed out a second time.
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=30 * 60)
+# Seconds the web process waits for Redis before telling the user the work is
+# queued: a request must never hang on a broker that is down.
+BROKER_CONNECT_TIMEOUT = env.float("BROKER_CONNECT_TIMEOUT", default=2.0)
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-if not REDIS_URL:
+if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": env.int("BROKER_UNACKED_RESTORE_INTERVAL", default=10),
+        # Scan on every check rather than every tenth, so the interval alone decides.
+        "unacked_restore_throttle": 1,
+        "socket_connect_timeout": BROKER_CONNECT_TIMEOUT,
+        # Without it a publish to a broker that vanished mid-connection waits for ever.
+        "socket_timeout": 10,
+    }
+else:
     # The embedded broker: messages are files, so `make run` needs no server.
     for _folder in ("queue", "processed", "control"):
         (CELERY_FILESYSTEM_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
@@ -280,14 +304,25 @@ if not REDIS_URL:
         "store_processed": False,
     }
 CELERY_RESULT_BACKEND = REDIS_URL or None
+# Nothing reads a task's return value: outcomes are kept on the records the tasks
+# change. Ignoring results also keeps publishing from touching the result store.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_CONNECT_TIMEOUT
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_CONNECT_TIMEOUT
+# A publish tries three times within about a second, then gives up; the sweep
+# publishes again once the broker is back (audits.queueing).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 10 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Before the working day, in CELERY_TIMEZONE (Europe/London, so 07:00 all year).
@@ -300,6 +335,13 @@ CELERY_BEAT_SCHEDULE = {
     "rescan-pending-evidence": {
         "task": "audits.tasks.rescan_pending_evidence",
         "schedule": crontab(minute="*/15"),
+        "options": {"expires": 14 * 60},
+    },
+    # "All our data" archives the worker never took (broker down) or lost.
+    "requeue-lost-exports": {
+        "task": "audits.tasks.requeue_lost_exports",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 4 * 60},
     },
     # The retention schedule (audits/retention.py), early on Sunday morning: what has
     # expired goes, with its files and history. `manage.py apply_retention --dry-run`
@@ -308,10 +350,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audits.tasks.apply_retention",
         "schedule": crontab(day_of_week="sunday", hour=3, minute=30),
     },
-    # Reports whose worker died mid-render are marked failed rather than left spinning.
+    # Reports the report service lost (worker gone, broker down when asked) are
+    # handed to it again, a bounded number of times, then marked failed.
     "sweep-stuck-reports": {
         "task": "reports.tasks.sweep_stuck_reports",
         "schedule": crontab(minute="*/5"),
+        # A sweep that waited longer than the next one is pointless: while the
+        # worker is away they would pile up and all run when it returns.
+        "options": {"expires": 4 * 60},
+    },
+    "send-unsent-invitations": {
+        "task": "audits.tasks.send_unsent_invitations",
+        "schedule": crontab(minute="*/10"),
+        "options": {"expires": 9 * 60},
     },
 }
 

@@ -98,7 +98,8 @@ def _reference_data(reference_data: None) -> None:
     """Every browser test commits for real, so it needs the roles and geography."""
 
 
-# Journeys that wait for the report service use the real worker.
-from tests.worker import celery_worker  # noqa: E402
+# Journeys that wait for the report service use the real worker, and a Redis of
+# their own where the journey has it go away.
+from tests.worker import celery_worker, private_redis  # noqa: E402
 
-__all__ = ["CODE_PAGE", "assert_accessible", "celery_worker", "sign_in"]
+__all__ = ["CODE_PAGE", "assert_accessible", "celery_worker", "private_redis", "sign_in"]

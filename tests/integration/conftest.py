@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.worker import celery_worker, wait_for
+from tests.worker import celery_worker, private_redis, wait_for
 
-__all__ = ["celery_worker", "wait_for"]
+__all__ = ["celery_worker", "private_redis", "wait_for"]
 
 
 @pytest.fixture(autouse=True)

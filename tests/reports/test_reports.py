@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import io
 import os
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
 from pypdf import PdfReader
 
 from audits import services as core
@@ -135,21 +132,6 @@ def test_a_version_that_cannot_be_produced_fails_with_a_reason_and_can_be_retrie
     version.refresh_from_db()
     assert version.attempts == 2
     assert version.render_status == RenderStatus.FAILED
-
-
-def test_a_report_stuck_rendering_past_its_time_limit_is_marked_failed(cycle, business_unit):
-    stuck = services.report_request(cycle=cycle, actor=business_unit)
-    ReportVersion.objects.filter(pk=stuck.pk).update(
-        render_status=RenderStatus.RENDERING, started_at=timezone.now()
-    )
-    assert services.reports_sweep_stuck() == 0
-    with time_machine.travel(
-        timezone.now() + services.RENDER_STUCK_AFTER + datetime.timedelta(seconds=5)
-    ):
-        assert services.reports_sweep_stuck() == 1
-    stuck.refresh_from_db()
-    assert stuck.render_status == RenderStatus.FAILED
-    assert "did not finish within" in stuck.failure_reason
 
 
 def test_the_progress_panel_polls_until_done_then_reloads_the_page(
