@@ -6,17 +6,25 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check migrate seed worker test-services backup restore clean demo-code
+.PHONY: run test lint check migrate seed worker test-services backup restore clean demo-code lock
 
+# Every package, with everything it needs, is locked to one version and its hashes in
+# requirements/*.txt (compiled from requirements/*.in by `make lock`); pip refuses
+# anything else.
 $(VENV)/.installed: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet -r requirements/base.txt
+	$(PIP) install --quiet --require-hashes -r requirements/base.txt
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
-	$(PIP) install --quiet -r requirements/dev.txt
+	$(PIP) install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
+
+## make lock: after changing requirements/base.in or dev.in, compile the locked files again.
+LOCK := $(abspath $(VENV))/bin/pip-compile --quiet --generate-hashes --strip-extras \
+	--allow-unsafe --no-emit-find-links --no-emit-index-url
+lock: $(VENV)/.installed-dev
+	cd requirements && $(LOCK) --output-file=base.txt base.in && $(LOCK) --output-file=dev.txt dev.in
 
 ## make run: install, migrate, load the demo data and serve http://$(HOST):$(PORT) with a worker.
 run: $(VENV)/.installed
