@@ -368,6 +368,20 @@ def colleague(world: World, side: Side) -> dict[str, object]:
     return {"pk": world.colleague.pk}
 
 
+def export_pages() -> tuple[Sample, Sample]:
+    """An "All our data" archive's pages, for our agency's archive and the other's.
+    They only read: a POST is refused before anything is looked up."""
+    return (
+        Sample(lambda w, s: {"pk": w.ours.export.pk}, EXPORTERS, WRONG_METHOD),
+        Sample(
+            lambda w, s: {"pk": w.theirs.export.pk},
+            THEIR_EXPORTERS,
+            WRONG_METHOD,
+            label="the other agency's",
+        ),
+    )
+
+
 SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
     # Signing in and out, and resetting a password: open to all.
     "login": Sample(nothing, ANYONE, ANYONE),  # a signed-in person is sent home
@@ -420,33 +434,9 @@ SAMPLES: dict[str, Sample | tuple[Sample, ...]] = {
             label="the other agency's",
         ),
     ),
-    "audits:export_detail": (
-        Sample(lambda w, s: {"pk": w.ours.export.pk}, EXPORTERS, WRONG_METHOD),
-        Sample(
-            lambda w, s: {"pk": w.theirs.export.pk},
-            THEIR_EXPORTERS,
-            WRONG_METHOD,
-            label="the other agency's",
-        ),
-    ),
-    "audits:export_status": (
-        Sample(lambda w, s: {"pk": w.ours.export.pk}, EXPORTERS, WRONG_METHOD),
-        Sample(
-            lambda w, s: {"pk": w.theirs.export.pk},
-            THEIR_EXPORTERS,
-            WRONG_METHOD,
-            label="the other agency's",
-        ),
-    ),
-    "audits:export_download": (
-        Sample(lambda w, s: {"pk": w.ours.export.pk}, EXPORTERS, WRONG_METHOD),
-        Sample(
-            lambda w, s: {"pk": w.theirs.export.pk},
-            THEIR_EXPORTERS,
-            WRONG_METHOD,
-            label="the other agency's",
-        ),
-    ),
+    "audits:export_detail": export_pages(),
+    "audits:export_status": export_pages(),
+    "audits:export_download": export_pages(),
     "audits:evidence_download": (
         Sample(
             lambda w, s: {"pk": s.return_evidence.pk},
