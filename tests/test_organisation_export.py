@@ -338,6 +338,18 @@ def test_an_archive_whose_worker_died_is_prepared_again(
     assert export.sha256 == hashlib.sha256(export.file.read()).hexdigest()
 
 
+def test_an_archive_lost_for_over_an_hour_is_failed_rather_than_tried_for_ever(
+    agency, agency_lead, history, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False):
+        export = core.organisation_export_request(organisation=agency, actor=agency_lead)
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=61)):
+        assert core.organisation_exports_requeue_lost() == 0
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED
+    assert "could not be prepared in time" in export.failure_reason
+
+
 def test_a_failed_archive_says_why_and_offers_another_try(as_persona, agency, agency_lead):
     export = core.organisation_export_request(organisation=agency, actor=agency_lead)
     core.organisation_export_fail(export_id=export.pk, reason="The archive could not be prepared.")

@@ -23,6 +23,8 @@ logger = logging.getLogger(__name__)
 # (the broker was down); one "being prepared" past the task time limit lost its worker.
 EXPORT_QUEUED_LOST_AFTER = datetime.timedelta(minutes=2)
 EXPORT_BUILDING_LOST_AFTER = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+# Handed over again for this long after it was asked for; then it has failed.
+EXPORT_GIVE_UP_AFTER = datetime.timedelta(hours=1)
 
 
 def _enqueue(export: OrganisationExport) -> None:
@@ -130,12 +132,25 @@ def organisation_export_fail(*, export_id: int, reason: str) -> OrganisationExpo
 
 def organisation_exports_requeue_lost(*, now: datetime.datetime | None = None) -> int:
     """Hand the worker again every archive it never took (the broker was down) or
-    lost (its worker died while building). Beat runs this; returns how many."""
+    lost (its worker died while building); one asked for more than
+    EXPORT_GIVE_UP_AFTER ago is marked failed instead, so that an archive that
+    kills its worker is not tried for ever. Beat runs this; returns how many were
+    handed over."""
     from ..tasks import build_organisation_export
 
     now = now or timezone.now()
     lost = OrganisationExport.objects.filter(
         Q(status=ExportStatus.QUEUED, requested_at__lt=now - EXPORT_QUEUED_LOST_AFTER)
         | Q(status=ExportStatus.BUILDING, started_at__lt=now - EXPORT_BUILDING_LOST_AFTER)
-    ).values_list("pk", flat=True)
-    return sum(publish(build_organisation_export, pk) for pk in lost)
+    ).values_list("pk", "requested_at")
+    handed_over = 0
+    for export_id, requested_at in lost:
+        if requested_at < now - EXPORT_GIVE_UP_AFTER:
+            organisation_export_fail(
+                export_id=export_id,
+                reason="The archive could not be prepared in time. Ask for it again; if it "
+                "fails again, tell the Business Unit.",
+            )
+        else:
+            handed_over += publish(build_organisation_export, export_id)
+    return handed_over
