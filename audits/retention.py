@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -40,11 +41,14 @@ from .models import (
     AccessRecord,
     ActionItem,
     ActionStatus,
+    Evidence,
     ExportStatus,
     Invitation,
     OrganisationExport,
     Return,
+    ScanStatus,
 )
+from .services.evidence import quarantine_path
 
 logger = logging.getLogger(__name__)
 
@@ -101,12 +105,19 @@ def records_purge(records: QuerySet[Any]) -> None:
             if name
         ),
     ]
+    # An infected document's bytes were moved out of the store into quarantine.
+    quarantined = [
+        quarantine_path(evidence)
+        for evidence in collector.data.get(Evidence, ())
+        if evidence.scan_status == ScanStatus.INFECTED
+    ]
     collector.delete()
     _purge_history(deleted)
     _purge_object_permissions(deleted)
     # Only once the rows are surely gone: a rollback must never leave a row whose
     # file was deleted.
     transaction.on_commit(partial(_delete_files, files))
+    transaction.on_commit(partial(_delete_quarantined, quarantined))
 
 
 def _file_fields(model: type[models.Model]) -> list[models.FileField]:
@@ -129,6 +140,11 @@ def _stored_files(
 def _delete_files(files: list[tuple[Storage, str]]) -> None:
     for storage, name in files:
         storage.delete(name)
+
+
+def _delete_quarantined(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
 
 
 def _history_of(model: type[models.Model]) -> QuerySet[Any] | None:

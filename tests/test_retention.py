@@ -38,6 +38,7 @@ from audits.models import (
     Return,
     ReviewComment,
     Role,
+    ScanStatus,
     Sector,
     StatutoryPartner,
     User,
@@ -49,6 +50,7 @@ from section11 import services as section11
 from section11.challenges import challenge_event_create, challenge_panel_add
 from section11.models import ChallengeEvent, ChallengePanelMember, EquivalentReturn, PanelRole
 
+from .clamd import EICAR
 from .factories import AgencyFactory, UserFactory, framework_with_criteria
 
 pytestmark = pytest.mark.django_db
@@ -439,6 +441,35 @@ def test_returns_go_only_once_six_years_have_passed_since_their_cycle_closed(pas
         assert next(o.count for o in retention_due() if o.rule.key == "returns") == 0
     with at(datetime.datetime(2023, 4, 29, 12, 0, tzinfo=datetime.UTC)):
         assert next(o.count for o in retention_due() if o.rule.key == "returns") == 2
+
+
+def test_a_quarantined_copy_goes_with_its_expired_return(
+    scanning, agency, agency_lead, django_capture_on_commit_callbacks
+):
+    framework = framework_with_criteria(standards=1, criteria_per_standard=1)
+    with at(LONG_AGO):
+        old = cycle(
+            framework,
+            "Section 11 audit 2017",
+            datetime.date(2017, 2, 27),
+            datetime.date(2017, 4, 28),
+            [agency],
+        ).returns.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            infected = core.evidence_attach(
+                organisation=agency,
+                upload=SimpleUploadedFile("notes.txt", EICAR),
+                return_obj=old,
+                actor=agency_lead,
+            )
+    infected.refresh_from_db()
+    assert infected.scan_status == ScanStatus.INFECTED
+    quarantined = core.quarantine_path(infected)
+    assert quarantined.exists()
+    with at(NOW), django_capture_on_commit_callbacks(execute=True):
+        retention_apply()
+    assert not Return.objects.filter(pk=old.pk).exists()
+    assert not quarantined.exists()
 
 
 def test_files_stay_if_the_deletion_is_rolled_back(past):
