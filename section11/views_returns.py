@@ -268,8 +268,10 @@ def return_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The return's documents, and the form to add one."""
     user = _user(request)
     return_obj = _section11_return(user, pk, write=request.method == "POST")
-    if request.method == "GET":
-        _opened(request, return_obj)
+    # While documents are being checked the page asks for the list alone again.
+    polled = request.method == "GET" and request.headers.get("HX-Request") == "true"
+    if request.method == "GET" and not polled:
+        _opened(request, return_obj)  # once per visit, not once per refresh of the list
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,
@@ -291,10 +293,8 @@ def return_evidence(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{evidence.original_name} is uploaded.")
             return redirect("section11:return_evidence", pk=return_obj.pk)
     documents = list(return_documents(return_obj))
-    polled = request.method == "GET" and request.headers.get("HX-Request") == "true"
     return render(
         request,
-        # While documents are being checked the list alone is asked for again.
         "section11/returns/_documents.html" if polled else "section11/returns/evidence.html",
         {
             "return": return_obj,

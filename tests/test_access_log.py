@@ -108,6 +108,17 @@ def test_saving_answers_and_uploading_are_not_logged_as_opening(as_persona, own_
     assert records_of(own_return) == []
 
 
+def test_the_documents_list_refreshing_itself_is_not_logged_again(as_persona, own_return):
+    """While a document is checked for viruses the page asks for its list every few
+    seconds; that is still the one visit."""
+    url = reverse("section11:return_evidence", args=[own_return.pk])
+    client = as_persona("agency_lead")
+    assert client.get(url).status_code == 200
+    for _ in range(3):
+        assert client.get(url, headers={"HX-Request": "true"}).status_code == 200
+    assert len(records_of(own_return)) == 1
+
+
 def test_the_review_page_is_logged_for_each_reader(as_persona, own_return, scrutineer):
     assert (
         as_persona("scrutineer")
